@@ -1,0 +1,226 @@
+import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
+import type { Clock } from '../../src/clock.js';
+import type { Mapping } from '../../src/config/types.js';
+import type { BatchOutcome } from '../../src/dispatch/invoke-batch.js';
+import { processStreamBatch, type StreamBatchDeps } from '../../src/dispatch/stream-policy.js';
+import { SluiceError } from '../../src/errors.js';
+import type { RecordFilter } from '../../src/filter/index.js';
+import type { Logger } from '../../src/log.js';
+import type { PipelineRecord } from '../../src/records.js';
+import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/checkpoint-store.js';
+import { createNotifier } from '../../src/util/notifier.js';
+import { createPositionTracker } from './position-tracker.js';
+import type { ShardPosition, ShardReader } from './shard-reader.js';
+
+export interface ShardConsumerDeps {
+  readonly mapping: Mapping;
+  readonly reader: ShardReader;
+  readonly shardId: string;
+  readonly start: ShardPosition;
+  readonly store: CheckpointStore;
+  readonly lease: Lease;
+  readonly filter: RecordFilter;
+  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal) => Promise<BatchOutcome>;
+  readonly batch: Omit<StreamBatchDeps, 'invoke' | 'onDone' | 'shardId' | 'logger' | 'clock'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Called with every observation worth a metric. */
+  readonly onProgress?: (event: ShardProgress) => void;
+  /** Overrides the backoff between failed batch attempts (tests). */
+  readonly retryDelayMs?: (attempt: number) => number;
+}
+
+export type ShardProgress =
+  | { readonly kind: 'read'; readonly records: number; readonly millisBehindLatest?: number }
+  | { readonly kind: 'filtered'; readonly records: number }
+  | { readonly kind: 'checkpoint'; readonly sequenceNumber: string };
+
+export type ShardConsumerResult = 'SHARD_END' | 'STOPPED';
+
+/** Records read ahead of processing, per lane, before the reader waits. */
+const READ_AHEAD_BATCHES = 2;
+
+/**
+ * One shard's consumer, as KCL has it: reads the shard, batches records, processes
+ * up to `parallelizationFactor` batches at once (records of one partition key, or item
+ * key, always in one lane so never in two batches at once, and in order), and moves
+ * the checkpoint only past records whose batch, and every earlier one, is done.
+ *
+ * `stop` stops intake: the in-flight batches finish, the checkpoint is saved, and the
+ * consumer resolves `STOPPED`. `abort` (the grace period is over) interrupts them.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+ */
+export async function runShardConsumer(
+  deps: ShardConsumerDeps,
+  stop: AbortSignal,
+  abort: AbortSignal,
+): Promise<ShardConsumerResult> {
+  const { mapping, reader, shardId, clock, logger } = deps;
+  const lanes = Array.from({ length: mapping.parallelizationFactor }, () => ({
+    buffer: [] as PipelineRecord[],
+    firstBufferedAt: 0,
+  }));
+  const tracker = createPositionTracker();
+  const changed = createNotifier();
+  const windowMs = mapping.maximumBatchingWindowInSeconds * 1000;
+  const limits = { maxRecords: mapping.batchSize };
+  let readerDone = false;
+  let shardEnded = false;
+  let savedPosition: Promise<void> = Promise.resolve();
+
+  const saveCheckpoint = (value: string): void => {
+    savedPosition = savedPosition
+      .then(() => deps.store.checkpoint(deps.lease, value))
+      .then(
+        () => deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value }),
+        (err: unknown) => {
+          logger.error({ err, checkpoint: value }, 'checkpoint failed');
+          throw err;
+        },
+      );
+  };
+  const onDone = (records: readonly PipelineRecord[]): void => {
+    tracker.done(records);
+    const position = tracker.advance();
+    if (position !== undefined) saveCheckpoint(position);
+    changed.notify();
+  };
+
+  const laneOf = (record: PipelineRecord): number => {
+    if (lanes.length === 1) return 0;
+    return hashKey(record.orderingKey ?? record.itemIdentifier) % lanes.length;
+  };
+
+  async function readLoop(): Promise<void> {
+    let iterator = await withReadRetry(() => reader.getIterator(shardId, deps.start, abort));
+    let lastRead: string | undefined;
+    while (!stop.aborted) {
+      const buffered = lanes.reduce((n, lane) => n + lane.buffer.length, 0);
+      if (buffered >= mapping.batchSize * READ_AHEAD_BATCHES * lanes.length) {
+        await changed.wait(stop);
+        continue;
+      }
+      let result;
+      try {
+        result = await withReadRetry(() => reader.getRecords(shardId, iterator, reader.maxRecordsPerRead, abort));
+      } catch (err) {
+        if (err instanceof SluiceError && err.code === 'ExpiredIterator') {
+          logger.info({ after: lastRead ?? null }, 'shard iterator expired; getting a new one');
+          const position: ShardPosition = lastRead ? { kind: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : deps.start;
+          iterator = await withReadRetry(() => reader.getIterator(shardId, position, abort));
+          continue;
+        }
+        throw err;
+      }
+      const records = result.records;
+      deps.onProgress?.({
+        kind: 'read',
+        records: records.length,
+        ...(result.millisBehindLatest === undefined ? {} : { millisBehindLatest: result.millisBehindLatest }),
+      });
+      if (records.length > 0) {
+        tracker.add(records);
+        lastRead = records[records.length - 1]?.sequenceNumber;
+        const skipped: PipelineRecord[] = [];
+        const now = clock.now();
+        for (const record of records) {
+          if (!deps.filter(record)) {
+            skipped.push(record);
+            continue;
+          }
+          const lane = lanes[laneOf(record)] as (typeof lanes)[number];
+          if (lane.buffer.length === 0) lane.firstBufferedAt = now;
+          lane.buffer.push(record);
+        }
+        if (skipped.length > 0) {
+          deps.onProgress?.({ kind: 'filtered', records: skipped.length });
+          onDone(skipped);
+        }
+        changed.notify();
+      }
+      if (result.nextIterator === undefined) {
+        shardEnded = true;
+        return;
+      }
+      iterator = result.nextIterator;
+      const caughtUp = records.length === 0 || (result.millisBehindLatest ?? 1) === 0;
+      if (caughtUp) await sleepUnless(reader.pollIntervalMs, stop);
+    }
+  }
+
+  async function laneLoop(lane: (typeof lanes)[number], index: number): Promise<void> {
+    const laneLogger = lanes.length > 1 ? logger.child({ lane: index }) : logger;
+    const batchDeps: StreamBatchDeps = {
+      ...deps.batch,
+      shardId,
+      clock,
+      logger: laneLogger,
+      invoke: deps.invoke,
+      onDone,
+      ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}),
+    };
+    for (;;) {
+      if (stop.aborted) return;
+      if (lane.buffer.length === 0) {
+        if (readerDone) return;
+        await changed.wait(stop);
+        continue;
+      }
+      if (windowMs > 0 && !readerDone && !isBatchFull(lane.buffer, limits)) {
+        const remaining = lane.firstBufferedAt + windowMs - clock.now();
+        if (remaining > 0) {
+          await Promise.race([changed.wait(stop), sleepUnless(remaining, stop)]);
+          continue;
+        }
+      }
+      const batch = lane.buffer.splice(0, nextBatchLength(lane.buffer, limits));
+      if (lane.buffer.length > 0) lane.firstBufferedAt = clock.now();
+      changed.notify();
+      await processStreamBatch(batch, batchDeps, abort);
+    }
+  }
+
+  async function withReadRetry<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await read();
+      } catch (err) {
+        const throttled = err instanceof SluiceError && err.code === 'Throttled';
+        const retryable = throttled || (err instanceof SluiceError && err.retryable);
+        if (!retryable || abort.aborted) throw err;
+        if (attempt === 1 || attempt % 10 === 0) {
+          logger.warn({ err, attempt }, throttled ? 'read throttled; backing off' : 'read failed; retrying');
+        }
+        await clock.sleep(Math.min(100 * 2 ** attempt, 10_000), abort);
+      }
+    }
+  }
+
+  function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+    return clock.sleep(ms, signal).catch(() => undefined);
+  }
+
+  const reading = readLoop().finally(() => {
+    readerDone = true;
+    changed.notify();
+  });
+  const processing = Promise.all(lanes.map((lane, i) => laneLoop(lane, i)));
+  await Promise.all([reading, processing]);
+  await savedPosition;
+  if (shardEnded && tracker.outstanding === 0 && lanes.every((l) => l.buffer.length === 0)) {
+    await deps.store.checkpoint(deps.lease, SHARD_END);
+    logger.info('shard end reached and fully processed');
+    return 'SHARD_END';
+  }
+  return 'STOPPED';
+}
+
+/** FNV-1a: a fast, stable hash of an ordering key into a lane. */
+function hashKey(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
