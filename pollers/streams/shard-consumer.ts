@@ -2,6 +2,7 @@ import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
 import type { Mapping } from '../../src/config/types.js';
 import type { BatchOutcome } from '../../src/dispatch/invoke-batch.js';
+import type { StreamDiscardCondition } from '../../src/dispatch/failure-records.js';
 import { processStreamBatch, type StreamBatchDeps } from '../../src/dispatch/stream-policy.js';
 import { SluiceError } from '../../src/errors.js';
 import type { RecordFilter } from '../../src/filter/index.js';
@@ -33,6 +34,7 @@ export interface ShardConsumerDeps {
 export type ShardProgress =
   | { readonly kind: 'read'; readonly records: number; readonly millisBehindLatest?: number }
   | { readonly kind: 'filtered'; readonly records: number }
+  | { readonly kind: 'done'; readonly records: number; readonly how: 'processed' | StreamDiscardCondition }
   | { readonly kind: 'checkpoint'; readonly sequenceNumber: string };
 
 export type ShardConsumerResult = 'SHARD_END' | 'STOPPED';
@@ -79,7 +81,7 @@ export async function runShardConsumer(
         },
       );
   };
-  const onDone = (records: readonly PipelineRecord[]): void => {
+  const markDone = (records: readonly PipelineRecord[]): void => {
     tracker.done(records);
     const position = tracker.advance();
     if (position !== undefined) saveCheckpoint(position);
@@ -134,7 +136,7 @@ export async function runShardConsumer(
         }
         if (skipped.length > 0) {
           deps.onProgress?.({ kind: 'filtered', records: skipped.length });
-          onDone(skipped);
+          markDone(skipped);
         }
         changed.notify();
       }
@@ -156,7 +158,10 @@ export async function runShardConsumer(
       clock,
       logger: laneLogger,
       invoke: deps.invoke,
-      onDone,
+      onDone: (records, how) => {
+        deps.onProgress?.({ kind: 'done', records: records.length, how });
+        markDone(records);
+      },
       ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}),
     };
     for (;;) {

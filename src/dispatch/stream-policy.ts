@@ -25,8 +25,8 @@ export interface StreamBatchDeps {
   readonly sendToDestination: DestinationSender;
   /** Invokes the function with these records. */
   readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal) => Promise<BatchOutcome>;
-  /** Called, in shard order, for records that are finished (processed or discarded). */
-  readonly onDone: (records: readonly PipelineRecord[], how: 'processed' | 'discarded') => void;
+  /** Called, in shard order, for records that are finished: processed, or discarded and why. */
+  readonly onDone: (records: readonly PipelineRecord[], how: 'processed' | StreamDiscardCondition) => void;
   /** Delay before retrying a failed batch (ms), by retry number (1-based). */
   readonly retryDelayMs?: (attempt: number) => number;
 }
@@ -154,7 +154,7 @@ export async function processStreamBatch(
       destination ? 'discarding batch to on-failure destination' : 'discarding batch (no on-failure destination)',
     );
     if (destination) await deps.sendToDestination(destination, document, signal);
-    deps.onDone(item.records, 'discarded');
+    deps.onDone(item.records, condition);
   }
 }
 

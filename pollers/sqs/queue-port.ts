@@ -1,0 +1,29 @@
+import type { PipelineRecord } from '../../src/records.js';
+
+/**
+ * The port a queue source (live SQS, or a replay file's simulated queue) offers the
+ * queue consumer. Messages come back as `PipelineRecord`s with their receipt handle.
+ */
+export interface QueuePort {
+  readonly queueArn: string;
+  /** A FIFO queue (name ends in `.fifo`). */
+  readonly fifo: boolean;
+  /** A replay file ends; a live queue never does. */
+  readonly finite: boolean;
+  /** ReceiveMessage: at most `max` (1-10) messages, long-polling up to `waitTimeSeconds`. */
+  receive(max: number, waitTimeSeconds: number, signal: AbortSignal): Promise<PipelineRecord[]>;
+  /** DeleteMessageBatch, retrying entries whose deletion failed. */
+  delete(records: readonly PipelineRecord[], signal: AbortSignal): Promise<void>;
+  /**
+   * The function failed these: live SQS does nothing, so they reappear after the
+   * visibility timeout and the queue's redrive policy counts the receive; a replay
+   * queue makes them visible again.
+   */
+  settleFailed(records: readonly PipelineRecord[], signal: AbortSignal): Promise<void>;
+  /** Makes unfinished messages visible again at once (visibility 0), e.g. at shutdown. */
+  release(records: readonly PipelineRecord[], signal: AbortSignal): Promise<void>;
+  /** Extends the visibility of messages still being processed (seconds from now). */
+  extendVisibility?(records: readonly PipelineRecord[], seconds: number, signal: AbortSignal): Promise<void>;
+  /** Finite queues: true once no message can ever be received again. */
+  exhausted(): boolean;
+}

@@ -1,0 +1,42 @@
+import type { Clock } from '../clock.js';
+import type { Config, Mapping } from '../config/types.js';
+import type { DestinationSender } from '../dispatch/destinations.js';
+import type { InvocationObserver } from '../dispatch/invoke-batch.js';
+import type { Invoker } from '../invokers/invoker.js';
+import type { Logger } from '../log.js';
+import type { CheckpointStore } from '../state/checkpoint-store.js';
+
+/** Everything a running mapping needs from the composition root. */
+export interface RuntimeContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** One invoker per function name. */
+  readonly invokers: ReadonlyMap<string, Invoker>;
+  readonly sendToDestination: DestinationSender;
+  readonly checkpoints: CheckpointStore;
+  readonly observe?: InvocationObserver;
+  readonly replay: ReplaySettings;
+}
+
+export interface ReplaySettings {
+  /**
+   * A replay must end: where the mapping would retry forever (SQS without a redrive
+   * policy, streams with `maximumRetryAttempts: -1`), it gives up after this many
+   * attempts and reports the records as abandoned.
+   */
+  readonly maxAttempts: number;
+  /** Delay between retries of a failed batch or event (ms), by retry number. */
+  readonly retryDelayMs: (retry: number) => number;
+}
+
+export const defaultReplaySettings: ReplaySettings = {
+  maxAttempts: 3,
+  retryDelayMs: (retry) => Math.min(50 * 2 ** (retry - 1), 1_000),
+};
+
+export function invokerOf(ctx: RuntimeContext, mapping: Mapping): Invoker {
+  const invoker = ctx.invokers.get(mapping.function);
+  if (!invoker) throw new Error(`mapping "${mapping.name}" names function "${mapping.function}", which has no invoker`);
+  return invoker;
+}
