@@ -1,0 +1,46 @@
+/**
+ * One pattern string to one matcher of filter views: check, then compile to closures.
+ */
+import type { SourceType } from '../config/types.js';
+import { SluiceError } from '../errors.js';
+import { compilePatternMatcher, type ViewMatcher } from './compile-matcher.js';
+import { dataKeyOf } from './data-key.js';
+import type { PatternDialect } from './parse-leaf-rules.js';
+import { parsePattern } from './parse-pattern.js';
+import type { ObjectPattern } from './pattern-types.js';
+
+export type { ViewMatcher } from './compile-matcher.js';
+export type { PatternDialect } from './parse-leaf-rules.js';
+
+export interface CompilePatternOptions {
+  readonly source: SourceType;
+  /** Default `lambda`; `eventbridge` also accepts the operators Lambda lacks. */
+  readonly dialect?: PatternDialect;
+}
+
+/** A compiled pattern and whether it reads the source's data key (`body`, `data`, `dynamodb`). */
+export interface CompiledPattern {
+  readonly match: ViewMatcher;
+  readonly readsData: boolean;
+}
+
+/** Compiles one pattern. Throws a SluiceError `InvalidFilterPattern` when it has problems. */
+export function compilePattern(text: string, options: CompilePatternOptions): CompiledPattern {
+  const parsed = parsePattern(text, options);
+  if (parsed.pattern === undefined) {
+    const detail = parsed.problems.map((p) => `offset ${p.offset}: ${p.message}`).join('; ');
+    throw new SluiceError('InvalidFilterPattern', `invalid filter pattern: ${detail}`);
+  }
+  const dataKey = dataKeyOf(options.source);
+  return {
+    match: compilePatternMatcher(parsed.pattern, dataKey),
+    readsData: dataKey !== undefined && readsRootKey(parsed.pattern, dataKey),
+  };
+}
+
+function readsRootKey(pattern: ObjectPattern, key: string): boolean {
+  return (
+    pattern.fields.some((field) => field.key === key) ||
+    pattern.anyOf.some((group) => group.branches.some((branch) => readsRootKey(branch, key)))
+  );
+}
