@@ -1,0 +1,1 @@
+export { createCommandInvoker, type CommandInvokerDeps } from './command-invoker.js';
