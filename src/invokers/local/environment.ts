@@ -1,0 +1,193 @@
+/**
+ * One local execution environment, seen from sluice: a child Node process
+ * running `runtime/runtime-main`, its Init phase, and one invocation at a time
+ * with the function timeout enforced from outside (the process is killed, as
+ * Lambda stops a timed-out environment).
+ *
+ * A child process rather than a worker thread, because a worker cannot have
+ * what a Lambda environment has: its own time zone (`TZ=:UTC` is process-wide
+ * in Node), its own working directory (`process.chdir` is unsupported in
+ * workers), a memory ceiling and peak RSS of its own, native addons loaded
+ * afresh (non-context-aware addons load once per process, so a second worker
+ * or a reload would fail), and crashes that cannot take sluice down.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Clock } from '../../clock.js';
+import type { FunctionConfig, LocalInvokerConfig } from '../../config/types.js';
+import type { LambdaErrorPayload } from '../invoker.js';
+import { handlerName, lambdaEnvironment, taskRoot } from './environment-variables.js';
+import type { EnvironmentExit } from './platform-errors.js';
+import type { ChildMessage, InvokeMessage, ResultMessage } from './runtime/protocol.js';
+
+/** A function whose invoker is a local handler module. */
+export type LocalFunctionConfig = FunctionConfig & { readonly invoker: LocalInvokerConfig };
+
+/** Where the environments' stdout and stderr go. */
+export interface OutputStreams {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+export interface EnvironmentOptions {
+  readonly fn: LocalFunctionConfig;
+  readonly region: string;
+  readonly clock: Clock;
+  readonly output: OutputStreams;
+  readonly logStreamName: string;
+  /** The entry script (see `resolveRuntimeEntry`). */
+  readonly entry: Promise<string>;
+  /** Lambda's Init phase limit, 10 s. */
+  readonly initTimeoutMs: number;
+}
+
+export type InitResult =
+  | { readonly kind: 'ready'; readonly initDurationMs: number }
+  | { readonly kind: 'error'; readonly error: LambdaErrorPayload; readonly initDurationMs: number }
+  | { readonly kind: 'exit'; readonly exit: EnvironmentExit }
+  | { readonly kind: 'timeout' };
+
+export type InvocationResult =
+  | { readonly kind: 'result'; readonly message: ResultMessage }
+  | { readonly kind: 'exit'; readonly exit: EnvironmentExit }
+  | { readonly kind: 'timeout' };
+
+export interface Environment {
+  readonly logStreamName: string;
+  /** The process id, once started. */
+  readonly pid: number | undefined;
+  /** True once the process has ended (or failed to start). */
+  readonly exited: boolean;
+  /** Resolves when the process has ended, for whatever reason. */
+  readonly ended: Promise<EnvironmentExit>;
+  /** Starts the process and runs Init, once; later calls return the same result. */
+  init(): Promise<InitResult>;
+  /** Runs one invocation; call only after a `ready` init and never concurrently. */
+  invoke(message: InvokeMessage, timeoutMs: number): Promise<InvocationResult>;
+  /** Ends the process (SIGKILL) and resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+const OOM_MARKER = 'JavaScript heap out of memory';
+
+/** Creates an environment; nothing starts until `init()`. */
+export function createEnvironment(options: EnvironmentOptions): Environment {
+  const { fn, clock } = options;
+  let child: ChildProcess | undefined;
+  let exited = false;
+  let outOfMemory = false;
+  let initResult: Promise<InitResult> | undefined;
+  let onMessage: ((message: ChildMessage) => void) | undefined;
+  let resolveExit: (exit: EnvironmentExit) => void = () => undefined;
+  const exitPromise = new Promise<EnvironmentExit>((resolve) => {
+    resolveExit = (exit) => {
+      exited = true;
+      resolve(exit);
+    };
+  });
+
+  function start(entry: string): ChildProcess {
+    const root = taskRoot(fn.invoker);
+    const proc = fork(entry, [], {
+      cwd: existsSync(root) ? root : process.cwd(),
+      env: lambdaEnvironment({ fn, region: options.region, logStreamName: options.logStreamName }),
+      execArgv: [`--max-old-space-size=${fn.memorySize}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    let stderrTail = '';
+    proc.stdout?.on('data', (chunk: Buffer) => options.output.stdout.write(chunk));
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      const text = stderrTail + chunk.toString('utf8');
+      if (text.includes(OOM_MARKER)) outOfMemory = true;
+      stderrTail = text.slice(-OOM_MARKER.length);
+      options.output.stderr.write(chunk);
+    });
+    proc.on('message', (message: ChildMessage) => onMessage?.(message));
+    // 'close' comes after every IPC message and stdio byte has been read.
+    proc.on('close', (code, signal) => resolveExit({ code, signal, outOfMemory }));
+    proc.on('error', () => {
+      if (proc.pid === undefined) resolveExit({ code: null, signal: null, outOfMemory: false });
+    });
+    return proc;
+  }
+
+  /** Resolves with `onTimeout()` after `ms`, or never once `signal` aborts. */
+  function deadline<T>(ms: number, signal: AbortSignal, onTimeout: () => T): Promise<T> {
+    return clock.sleep(ms, signal).then(onTimeout, () => new Promise<T>(() => undefined));
+  }
+
+  async function runInit(): Promise<InitResult> {
+    const entry = await options.entry;
+    if (exited) return { kind: 'exit', exit: await exitPromise };
+    child = start(entry);
+    const stop = new AbortController();
+    const message = new Promise<InitResult>((resolve) => {
+      onMessage = (msg) => {
+        if (msg.type === 'ready') resolve({ kind: 'ready', initDurationMs: msg.initDurationMs });
+        else if (msg.type === 'init-error') resolve({ kind: 'error', error: msg.error, initDurationMs: msg.initDurationMs });
+      };
+    });
+    child.send({
+      type: 'init',
+      modulePath: fn.invoker.modulePath,
+      exportName: fn.invoker.exportName,
+      handlerName: handlerName(fn.invoker),
+    });
+    const result = await Promise.race([
+      message,
+      exitPromise.then((exit): InitResult => ({ kind: 'exit', exit })),
+      deadline(options.initTimeoutMs, stop.signal, (): InitResult => ({ kind: 'timeout' })),
+    ]);
+    stop.abort();
+    onMessage = undefined;
+    if (result.kind !== 'ready') await kill();
+    return result;
+  }
+
+  async function kill(): Promise<void> {
+    if (exited) return;
+    if (child === undefined) {
+      resolveExit({ code: null, signal: null, outOfMemory: false });
+      return;
+    }
+    child.kill('SIGKILL');
+    await exitPromise;
+  }
+
+  return {
+    logStreamName: options.logStreamName,
+    get pid() {
+      return child?.pid;
+    },
+    get exited() {
+      return exited;
+    },
+    ended: exitPromise,
+    init() {
+      initResult ??= runInit();
+      return initResult;
+    },
+    async invoke(message, timeoutMs) {
+      const proc = child;
+      if (proc === undefined || exited) return { kind: 'exit', exit: await exitPromise };
+      const stop = new AbortController();
+      const result = new Promise<InvocationResult>((resolve) => {
+        onMessage = (msg) => {
+          if (msg.type === 'result' && msg.requestId === message.requestId) resolve({ kind: 'result', message: msg });
+        };
+      });
+      proc.send(message);
+      const outcome = await Promise.race([
+        result,
+        exitPromise.then((exit): InvocationResult => ({ kind: 'exit', exit })),
+        deadline(timeoutMs, stop.signal, (): InvocationResult => ({ kind: 'timeout' })),
+      ]);
+      stop.abort();
+      onMessage = undefined;
+      if (outcome.kind === 'timeout') await kill();
+      return outcome;
+    },
+    kill,
+  };
+}
