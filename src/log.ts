@@ -36,7 +36,7 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const redact = level === 'debug' || level === 'trace' ? [] : REDACT_PATHS;
   const options: LoggerOptions = {
     level,
-    base: undefined,
+    base: null,
     redact: { paths: redact, censor: '[redacted]' },
   };
   const destination = settings.destination ?? process.stdout;

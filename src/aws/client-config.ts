@@ -1,0 +1,54 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Config } from '../config/types.js';
+
+/** The AWS services sluice talks to, with the suffix of their `AWS_ENDPOINT_URL_<SERVICE>` variable. */
+export const AwsService = {
+  sqs: 'SQS',
+  sns: 'SNS',
+  s3: 'S3',
+  kinesis: 'KINESIS',
+  dynamodb: 'DYNAMODB',
+  dynamodbStreams: 'DYNAMODB_STREAMS',
+  lambda: 'LAMBDA',
+} as const;
+export type AwsService = keyof typeof AwsService;
+
+export interface ClientConfig {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly requestHandler?: NodeHttpHandler;
+}
+
+/**
+ * Endpoint for a service, most specific first:
+ * `AWS_ENDPOINT_URL_<SERVICE>` > the config file's `endpoint` > `AWS_ENDPOINT_URL` >
+ * `LOCALSTACK_HOST` (as `http://<host>`) > the SDK's default (real AWS).
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+export function resolveEndpoint(service: AwsService, config: Pick<Config, 'endpoint'>, env: NodeJS.ProcessEnv): string | undefined {
+  const specific = env[`AWS_ENDPOINT_URL_${AwsService[service]}`];
+  if (specific) return specific;
+  if (config.endpoint) return config.endpoint;
+  if (env['AWS_ENDPOINT_URL']) return env['AWS_ENDPOINT_URL'];
+  const localstack = env['LOCALSTACK_HOST'];
+  if (localstack) return localstack.includes('://') ? localstack : `http://${localstack}`;
+  return undefined;
+}
+
+/**
+ * Options for an AWS SDK v3 client of `service`. With a custom endpoint (LocalStack, an
+ * emulator) and no credentials in the environment, the well-known `test` / `test` pair
+ * is used, so a local run needs no AWS profile. Kinesis uses HTTP/1.1: the default
+ * HTTP/2 handler fails against kinesis-mock (LocalStack's Kinesis engine).
+ */
+export function clientConfig(service: AwsService, config: Pick<Config, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const endpoint = resolveEndpoint(service, config, env);
+  const hasCredentials = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE'] || env['AWS_WEB_IDENTITY_TOKEN_FILE']);
+  return {
+    region: config.region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(endpoint && !hasCredentials ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
+    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }) } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import { ConfigError, formatConfigIssue } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { DEFAULT_CONFIG_FILE, stringOption, type CliIo, type ParsedArgs } from './command.js';
+
+/** Loads the config named by `--config` (default `sluice.yaml`), printing every problem on failure. */
+export async function loadConfigForCli(args: ParsedArgs, io: CliIo): Promise<Config | undefined> {
+  const file = resolve(io.cwd, stringOption(args, 'config') ?? DEFAULT_CONFIG_FILE);
+  try {
+    return await loadConfig(file, { env: io.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const issue of err.issues) io.stderr.write(`${formatConfigIssue(issue)}\n`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+export const logOptions = {
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+} as const;
+
+/** The root logger: `--log-level`, pretty on a TTY unless `--log-format json`. */
+export function loggerForCli(args: ParsedArgs, io: CliIo): Logger {
+  const format = stringOption(args, 'log-format');
+  const level = stringOption(args, 'log-level') ?? io.env['SLUICE_LOG_LEVEL'] ?? 'info';
+  return createLogger({
+    level,
+    pretty: format === 'pretty' ? true : format === 'json' ? false : io.stdout.isTTY === true,
+    destination: io.stdout,
+  });
+}

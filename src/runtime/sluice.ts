@@ -1,0 +1,165 @@
+import { systemClock, type Clock } from '../clock.js';
+import { createAwsDestinationPorts } from '../aws/destination-ports.js';
+import type { Config, Mapping } from '../config/types.js';
+import { createDestinationSender, type DestinationSender } from '../dispatch/destinations.js';
+import type { InvocationObserver } from '../dispatch/invoke-batch.js';
+import { SluiceError } from '../errors.js';
+import { createInvokerFactory } from '../invokers/create-invoker.js';
+import type { Invoker } from '../invokers/invoker.js';
+import type { Logger } from '../log.js';
+import type { CheckpointStore } from '../state/checkpoint-store.js';
+import { createFileCheckpointStore } from '../state/file-checkpoint-store.js';
+import { createMemoryCheckpointStore } from '../state/memory-checkpoint-store.js';
+import { defaultReplaySettings, type ReplaySettings, type RuntimeContext } from './runtime-context.js';
+import { startMapping, type MappingHandle } from './start-mappings.js';
+
+export interface SluiceOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** `run`: every enabled mapping, live or replayed. `replay`: only mappings with a replay file, to completion. */
+  readonly mode: 'run' | 'replay';
+  /** Only these mappings (by name). */
+  readonly only?: readonly string[];
+  /** `replay` mode: read this file instead of the mapping's own (needs exactly one mapping). */
+  readonly replayFile?: string;
+  readonly clock?: Clock;
+  readonly observe?: InvocationObserver;
+  readonly sendToDestination?: DestinationSender;
+  readonly checkpoints?: CheckpointStore;
+  readonly replay?: Partial<ReplaySettings>;
+  /** Invokers by function name, instead of building them from the config (tests). */
+  readonly invokers?: ReadonlyMap<string, Invoker>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface Sluice {
+  readonly mappings: readonly MappingHandle[];
+  /** Settles when every mapping stopped; rejects with the first mapping's error. */
+  readonly done: Promise<void>;
+  /**
+   * Two-phase shutdown: stop intake and let in-flight batches finish within `graceMs`,
+   * then abort what is left; checkpoints are saved and invokers closed either way.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/**
+ * The composition root: validates that every function the selected mappings use can
+ * be invoked (a broken handler is reported now, not at the first record), then starts
+ * every mapping.
+ */
+export async function startSluice(options: SluiceOptions): Promise<Sluice> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  const mappings = selectMappings(options);
+  const factory = createInvokerFactory(config, logger, env);
+  const invokers = new Map<string, Invoker>(options.invokers ?? []);
+  const owned: Invoker[] = [];
+  for (const name of new Set(mappings.map((m) => m.function))) {
+    if (invokers.has(name)) continue;
+    const fn = config.functions[name];
+    if (!fn) throw new SluiceError('ConfigInvalid', `function "${name}" is not defined`);
+    const invoker = factory.create(fn);
+    invokers.set(name, invoker);
+    owned.push(invoker);
+  }
+  const closeInvokers = async (): Promise<void> => {
+    await Promise.allSettled(owned.map((i) => i.close()));
+    factory.close();
+  };
+  try {
+    await Promise.all(owned.map((i) => i.check?.()));
+  } catch (err) {
+    await closeInvokers();
+    throw err;
+  }
+
+  const ctx: RuntimeContext = {
+    config,
+    logger,
+    clock: options.clock ?? systemClock,
+    invokers,
+    sendToDestination:
+      options.sendToDestination ?? createDestinationSender(createAwsDestinationPorts(config, env), logger.child({ component: 'destinations' })),
+    checkpoints: options.checkpoints ?? (options.mode === 'replay' ? createMemoryCheckpointStore() : createFileCheckpointStore(config.stateDir)),
+    ...(options.observe ? { observe: options.observe } : {}),
+    replay: { ...defaultReplaySettings, ...options.replay },
+  };
+
+  const handles = mappings.map((mapping) =>
+    startMapping(mapping, ctx, options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+  );
+  for (const handle of handles) {
+    const { mapping } = handle;
+    logger.info(
+      {
+        mapping: mapping.name,
+        function: mapping.function,
+        source: describeSource(mapping),
+        batchSize: mapping.batchSize,
+        ...('replay' in mapping.source && mapping.source.replay ? { replay: mapping.source.replay } : {}),
+      },
+      'mapping started',
+    );
+  }
+  const done = Promise.all(handles.map((h) => h.done)).then(() => undefined);
+  const finished = done.finally(closeInvokers);
+  finished.catch(() => undefined);
+
+  return {
+    mappings: handles,
+    done: finished,
+    async shutdown(graceMs) {
+      for (const h of handles) h.stop();
+      const timer = setTimeout(() => {
+        logger.warn({ graceMs }, 'grace period over; aborting in-flight work');
+        for (const h of handles) h.abort();
+      }, graceMs);
+      await done.catch(() => undefined);
+      clearTimeout(timer);
+      await finished.catch(() => undefined);
+    },
+  };
+}
+
+function selectMappings(options: SluiceOptions): Mapping[] {
+  const { config } = options;
+  let selected = config.mappings.filter((m) => m.enabled);
+  if (options.only && options.only.length > 0) {
+    const unknown = options.only.filter((name) => !config.mappings.some((m) => m.name === name));
+    if (unknown.length > 0) {
+      throw new SluiceError('UnknownMapping', `no mapping named ${unknown.map((n) => `"${n}"`).join(', ')} in ${config.file}`);
+    }
+    selected = config.mappings.filter((m) => options.only?.includes(m.name));
+  }
+  if (options.mode === 'replay') {
+    if (options.replayFile !== undefined) {
+      if (selected.length !== 1) {
+        throw new SluiceError('ReplayTarget', `--file needs exactly one mapping (use --mapping NAME); ${selected.length} selected`);
+      }
+      if (selected[0]?.source.type === 'schedule') throw new SluiceError('ReplayTarget', 'schedule mappings cannot be replayed');
+    } else {
+      selected = selected.filter((m) => 'replay' in m.source && m.source.replay !== undefined);
+      if (selected.length === 0) throw new SluiceError('ReplayTarget', `no mapping in ${config.file} has a replay file`);
+    }
+  }
+  return selected;
+}
+
+function describeSource(mapping: Mapping): string {
+  const s = mapping.source;
+  switch (s.type) {
+    case 'sqs':
+      return `sqs:${s.queue}`;
+    case 'kinesis':
+      return `kinesis:${s.stream}`;
+    case 'dynamodb':
+      return `dynamodb:${s.table ?? s.streamArn ?? ''}`;
+    case 's3':
+      return `s3:${s.bucket}`;
+    case 'sns':
+      return `sns:${s.topic}`;
+    case 'schedule':
+      return `schedule:${s.expression}`;
+  }
+}
