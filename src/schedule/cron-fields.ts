@@ -2,11 +2,11 @@
  * The six fields of an EventBridge `cron(...)` expression, parsed and validated.
  *
  * Written here rather than taken from a cron library because none speaks EventBridge's dialect
- * exactly: Unix cron libraries have five fields, no year, no `?`, `L`, `W` or `#`, and number the
- * days of the week 0-6 from Sunday; Quartz-style libraries are closer but accept a seconds field,
- * `/` in day-of-week and `L-3`, and allow both day fields at once. EventBridge numbers the days of
- * the week 1-7 (1 = SUN), requires `?` in exactly one of day-of-month / day-of-week, and has a
- * year field limited to 1970-2199.
+ * exactly: Unix cron libraries have five fields, no year, no `?`, `L`, `W` or `#`, number the days
+ * of the week 0-6 from Sunday, and fire when either day field matches; Quartz-style libraries are
+ * closer but add a seconds field, make the year optional and accept `/` in day-of-week and `L-3`.
+ * EventBridge has six fields, numbers the days of the week 1-7 (1 = SUN), requires `?` in exactly
+ * one of day-of-month / day-of-week, and limits the year to 1970-2199.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
  * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based
@@ -30,6 +30,7 @@ export type DayRule =
   /** `3#2`: the second Tuesday of the month. */
   | { readonly kind: 'nthDayOfWeekInMonth'; readonly weekday: number; readonly nth: number };
 
+/** A parsed cron expression: the sorted values each field selects, and how days are chosen. */
 export interface CronFields {
   /** Sorted, 0-59. */
   readonly minutes: readonly number[];
@@ -57,7 +58,8 @@ interface FieldSpec {
 const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] as const;
 const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
-export const CRON_FIELDS = {
+/** The six fields in order, with the values and wildcards EventBridge's reference table gives each. */
+const CRON_FIELDS = {
   minutes: { name: 'minutes', min: 0, max: 59, wildcards: ',-*/', wraps: true },
   hours: { name: 'hours', min: 0, max: 23, wildcards: ',-*/', wraps: true },
   dayOfMonth: { name: 'day-of-month', min: 1, max: 31, wildcards: ',-*?/LW', wraps: true },
@@ -175,13 +177,13 @@ function checkCharacters(field: FieldSpec, token: string): void {
 }
 
 /** Parses a plain field (minutes, hours, month, year). */
-export function parseSimpleField(field: FieldSpec, token: string): number[] {
+function parseSimpleField(field: FieldSpec, token: string): number[] {
   checkCharacters(field, token);
   return parseList(field, token);
 }
 
 /** Parses day-of-month (not `?`). */
-export function parseDayOfMonth(token: string): DayRule {
+function parseDayOfMonth(token: string): DayRule {
   const field = CRON_FIELDS.dayOfMonth;
   checkCharacters(field, token);
   const upper = token.toUpperCase();
@@ -195,7 +197,7 @@ export function parseDayOfMonth(token: string): DayRule {
 }
 
 /** Parses day-of-week (not `?`). */
-export function parseDayOfWeek(token: string): DayRule {
+function parseDayOfWeek(token: string): DayRule {
   const field = CRON_FIELDS.dayOfWeek;
   checkCharacters(field, token);
   const upper = token.toUpperCase();
