@@ -15,8 +15,10 @@
  *   rejects with the signal's reason; once the handler runs, it is not
  *   interrupted (Lambda cannot cancel a running invocation either), and the
  *   invocation's result is returned.
- * - `invocationType` is not used: the result is returned either way, so the
- *   caller can apply the asynchronous-invocation rules itself.
+ * - `invocationType` only selects the request size limit (6 MB synchronous,
+ *   1 MB `Event`): the result is returned either way, so the caller can apply
+ *   the asynchronous-invocation rules itself. Larger events throw
+ *   `RequestEntityTooLarge`; responses over 6 MB are `Function.ResponseSizeTooLarge`.
  * - Every error the runtime or the platform reports is an `Unhandled` function
  *   error, as the Invoke API reports them for Node.js functions today.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
@@ -31,6 +33,7 @@ import { InvokerErrorCode, type InvokeOptions, type InvokeResult, type Invoker, 
 import { createEnvironment, type InitResult, type LocalFunctionConfig, type OutputStreams } from './environment.js';
 import { createEnvironmentPool, type PooledEnvironment } from './environment-pool.js';
 import { newLogStreamName } from './environment-variables.js';
+import { assertRequestSize, responseSizeError } from './payload-limits.js';
 import { exitError, timeoutError } from './platform-errors.js';
 import { resolveRuntimeEntry } from './runtime-entry.js';
 
@@ -160,6 +163,8 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
       const { message } = outcome;
       slot.maxMemoryUsedMB = Math.max(slot.maxMemoryUsedMB, message.maxMemoryUsedMB);
       if (message.ok) {
+        const tooLarge = responseSizeError(message.payload);
+        if (tooLarge !== undefined) return failed(tooLarge, message.durationMs, 'error', init.initDurationMs);
         const result: InvokeResult = { status: 'success', requestId, durationMs: message.durationMs, payload: JSON.parse(message.payload) };
         return finish(result, { outcome: 'success', initDurationMs: init.initDurationMs });
       }
@@ -184,6 +189,7 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
     async invoke(event: unknown, invokeOptions?: InvokeOptions): Promise<InvokeResult> {
       if (closed) throw closedError();
       const payload = JSON.stringify(event) ?? 'null';
+      assertRequestSize(fn.name, payload, invokeOptions?.invocationType ?? 'RequestResponse');
       const slot = await pool.acquire(invokeOptions?.signal);
       try {
         return await run(slot, payload);
