@@ -8,9 +8,9 @@
 import path from 'node:path';
 import type { SourceType } from './types.js';
 import { checkFilterCriteria } from '../filter/index.js';
+import { checkScheduleExpression } from '../schedule/index.js';
 import type { ConfigPath } from './config-path.js';
 import { isFile } from './handler.js';
-import { checkScheduleExpression } from './schedule-check.js';
 import type { RawMapping } from './schema.js';
 
 /** Records a problem at `path` (with `stringOffset`, at that character of a string value). */
@@ -165,13 +165,23 @@ function checkSource(mapping: RawMapping, at: ConfigPath, { baseDir, report }: M
       }
       return;
     case 'schedule': {
-      const problem = checkScheduleExpression(source.expression);
-      if (problem !== undefined) report([...sourcePath, 'expression'], `expression ${problem}`);
+      const problem = scheduleProblem(source.expression, source.timezone);
+      if (problem !== undefined) report([...sourcePath, 'expression'], problem);
       return;
     }
     default:
       return;
   }
+}
+
+function scheduleProblem(expression: string, timezone: string): string | undefined {
+  let problem: string | undefined;
+  try {
+    problem = checkScheduleExpression(expression, timezone);
+  } catch (error) {
+    problem = `invalid schedule expression ${JSON.stringify(expression)}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return problem === undefined ? undefined : `${problem.charAt(0).toLowerCase()}${problem.slice(1)}`;
 }
 
 function checkFilters(mapping: RawMapping, at: ConfigPath, { maxFilters, report }: MappingCheckContext): void {

@@ -29,7 +29,7 @@ export function parseHandler(handler: string, baseDir: string): HandlerReference
   const dot = basename.indexOf('.');
   const moduleName = dot === -1 ? '' : basename.slice(0, dot);
   const exportPath = dot === -1 ? '' : basename.slice(dot + 1);
-  if (moduleName === '' || exportPath === '' || exportPath.split('.').some((segment) => segment === '')) {
+  if (handler.endsWith('/') || moduleName === '' || exportPath === '' || exportPath.split('.').some((segment) => segment === '')) {
     return {
       error: `must be MODULE.EXPORT as Lambda's Handler setting (e.g. ./functions/orders.handler), got ${JSON.stringify(handler)}`,
     };

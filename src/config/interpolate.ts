@@ -105,5 +105,5 @@ function resolveReference(inner: string, env: InterpolationEnv): string | { prob
 
 /** Escapes `text` so that `interpolate` returns it unchanged. */
 export function escapeInterpolation(text: string): string {
-  return text.replaceAll('${', '$${');
+  return text.replaceAll('${', () => '$${');
 }

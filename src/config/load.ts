@@ -7,7 +7,8 @@
  * place of its own), at the value for items of a list (the mapping's first key),
  * and at the exact character inside a string for `${VAR}` problems and filter
  * pattern problems (when the string is written so that its characters can be
- * mapped back: plain, quoted without escapes, or a `|` block).
+ * mapped back: plain, quoted without escapes, or a `|` block; else at the
+ * start of the string).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -40,6 +40,8 @@ interface Span {
   readonly start: number;
   readonly end: number;
   readonly scalar?: ScalarSpan;
+  /** Source text of a scalar value. */
+  readonly text?: string;
 }
 
 /** The parsed file: plain (interpolated) data plus a way back to positions. */
@@ -60,6 +62,8 @@ export interface YamlSource {
   issueAt(path: ConfigPath, message: string, stringOffset?: number): ConfigIssue;
   /** Where the value at `path` (or its nearest ancestor present) starts. */
   valuePosition(path: ConfigPath): Position;
+  /** The text of the scalar at exactly `path` as written in the file, e.g. `000000000000`. */
+  scalarText(path: ConfigPath): string | undefined;
 }
 
 const MERGE_KEY = '<<';
@@ -109,13 +113,18 @@ export function parseYamlSource(file: string, text: string, env: InterpolationEn
     issueAt(path, message, stringOffset) {
       const { span, exact } = nearestSpan(path);
       if (span === undefined) return issueAtOffset(0, path, message);
-      if (exact && stringOffset !== undefined && span.scalar !== undefined && !span.scalar.changed) {
-        return issueAtOffset(mapStringOffset(text, span.scalar, stringOffset), path, message);
+      if (exact && stringOffset !== undefined && span.scalar !== undefined) {
+        const offset = span.scalar.changed ? span.scalar.start : mapStringOffset(text, span.scalar, stringOffset);
+        return issueAtOffset(offset, path, message);
       }
       return issueAtOffset(span.key ?? span.start, path, message);
     },
     valuePosition(path) {
       return position(nearestSpan(path).span?.start ?? 0);
+    },
+    scalarText(path) {
+      const span = spans.get(formatPath(path));
+      return span?.text;
     },
   };
 }
@@ -191,7 +200,8 @@ function createWalker(
 
   const walkScalar = (node: Scalar, path: ConfigPath, base: Span): unknown => {
     if (typeof node.value !== 'string') {
-      record(path, base);
+      const range = node.range;
+      record(path, range === undefined || range === null ? base : { ...base, text: text.slice(range[0], range[1]) });
       return typeof node.value === 'symbol' ? String(node.value.description) : node.value;
     }
     const result = interpolate(node.value, env);

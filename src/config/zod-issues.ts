@@ -97,9 +97,22 @@ export function toConfigIssues(issues: readonly z.core.$ZodIssue[], source: Yaml
       continue;
     }
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    out.push(source.issueAt(path, `${pathSubject(path)} ${message}`));
+    out.push(source.issueAt(path, `${pathSubject(path)} ${unquotedScalarHint(issue, path, source, data) ?? message}`));
   }
   return out;
+}
+
+/**
+ * A number or boolean where a string is expected, named as written in the file
+ * (YAML reads `000000000000` as the number 0): `must be a string, got number
+ * 000000000000 (quote it in YAML: "000000000000")`.
+ */
+function unquotedScalarHint(issue: z.core.$ZodIssue, path: ConfigPath, source: YamlSource, data: unknown): string | undefined {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'string') return undefined;
+  const value = valueAt(data, path);
+  if (typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  const written = source.scalarText(path) ?? String(value);
+  return `must be a string, got ${typeof value} ${written} (quote it in YAML: "${written}")`;
 }
 
 /** ` for source type "sqs"` when the unknown key sits in a typed object. */
