@@ -106,7 +106,7 @@ async function checkParts(
 
   const functionChecks = functionNames.map(async (name) => {
     const at = ['functions', name] as const;
-    const fn = parseLeniently(functionSchema, functions[name], []);
+    const fn = parseLeniently(functionSchema, functions[name], ['handler', 'invoker']);
     if (fn.data !== undefined) {
       await checkFunction(name, fn.data, at, { baseDir, checkHandlers, env, report: skipping(fn.dropped, at, report) });
     }

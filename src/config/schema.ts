@@ -32,7 +32,8 @@ export const mappingSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-      error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      error: (issue) =>
+        `must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, got ${JSON.stringify(issue.input)}`,
     })
     .describe('Unique name of the mapping; it keys checkpoints and logs.'),
   function: nonEmptyString().describe('A key of `functions`.'),
@@ -111,7 +112,7 @@ const commandInvoker = z.strictObject({
   type: z.literal('command'),
   command: z
     .union([nonEmptyString(), z.array(nonEmptyString()).min(1, { error: 'must not be empty' })], {
-      error: 'must be a command line string or an argv array',
+      error: (issue) => `must be a command line string or an argv array, got ${typeof issue.input}`,
     })
     .describe('A command line (split on whitespace, quotes respected) or an argv array.'),
   persistent: z.boolean().default(false).describe('Keep one process per environment, speaking NDJSON; default false.'),

@@ -269,6 +269,25 @@ const cases: readonly BadConfig[] = [
     expected: ['{F}:2:3 functions.orders: orders must have either handler or invoker, not both'],
   },
   {
+    name: 'unknown invoker type, with a hint (and no complaint about the missing invoker)',
+    config: 'functions:\n  orders:\n    invoker: { type: lamda, functionName: orders }\n',
+    expected: [
+      '{F}:3:16 functions.orders.invoker.type: type must be one of "lambda", "http", "command", "module", got string "lamda" (did you mean "lambda"?)',
+    ],
+  },
+  {
+    name: 'URL that is not http(s)',
+    config: 'endpoint: localhost:4566\nfunctions: {}\n',
+    expected: ['{F}:1:1 endpoint: endpoint must be an http(s) URL, got "localhost:4566"'],
+  },
+  {
+    name: 'mapping name with spaces',
+    config: `${FN}mappings:\n  - name: my mapping\n    function: orders\n    source: { type: sqs, queue: q }\n`,
+    expected: [
+      '{F}:5:5 mappings[0].name: name must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, got "my mapping"',
+    ],
+  },
+  {
     name: 'command with an unterminated quote',
     config: "functions:\n  orders:\n    invoker:\n      type: command\n      command: node 'handler.js\n",
     expected: ['{F}:5:7 functions.orders.invoker.command: command has an unterminated single quote at character 6'],
