@@ -69,6 +69,8 @@ export interface Environment {
 }
 
 const OOM_MARKER = 'JavaScript heap out of memory';
+/** How long to wait for stdio and IPC to drain after the process exits. */
+const EXIT_GRACE_MS = 500;
 
 /** Creates an environment; nothing starts until `init()`. */
 export function createEnvironment(options: EnvironmentOptions): Environment {
@@ -104,8 +106,12 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
       options.output.stderr.write(chunk);
     });
     proc.on('message', (message: ChildMessage) => onMessage?.(message));
-    // 'close' comes after every IPC message and stdio byte has been read.
+    // 'close' comes after every IPC message and stdio byte has been read; if a
+    // grandchild process holds the pipes open, 'exit' plus a short grace will do.
     proc.on('close', (code, signal) => resolveExit({ code, signal, outOfMemory }));
+    proc.on('exit', (code, signal) => {
+      setTimeout(() => resolveExit({ code, signal, outOfMemory }), EXIT_GRACE_MS).unref();
+    });
     proc.on('error', () => {
       if (proc.pid === undefined) resolveExit({ code: null, signal: null, outOfMemory: false });
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -100,6 +100,19 @@ describe('environments that crash are replaced', () => {
     const second = await invoker.invoke({});
     expect(second).toMatchObject({ status: 'function-error', error: { errorType } });
     expect(streamOf(lines, second.requestId)).not.toBe(streamOf(lines, first.requestId));
+  });
+
+  it('a process the handler left behind holding the output pipes does not delay the result', async () => {
+    const dir = scratchDir();
+    const { invoker } = harness(localFunction(fixture('handlers.mjs'), 'exitsLeavingChild'));
+    const startedAt = Date.now();
+    const result = await invoker.invoke({ dir });
+    try {
+      expect(result).toMatchObject({ status: 'function-error', error: { errorType: 'Runtime.ExitError' } });
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+    } finally {
+      process.kill(Number(readFileSync(join(dir, 'grandchild.pid'), 'utf8')), 'SIGKILL');
+    }
   });
 
   it('running out of memory (heap capped at the function memory size) is Runtime.OutOfMemory', async () => {
