@@ -1,6 +1,4 @@
 import type { Mapping } from '../config/types.js';
-import { invokeAsync } from '../dispatch/async-policy.js';
-import { functionArn } from '../dispatch/failure-records.js';
 import { invokeBatch } from '../dispatch/invoke-batch.js';
 import { kinesisStreamArn } from '../events/arn.js';
 import { dynamodbPipelineRecord, kinesisPipelineRecord, sqsPipelineRecord } from '../events/pipeline.js';
@@ -14,10 +12,9 @@ import { createReplayQueue } from '../replay/replay-queue.js';
 import { createReplayShardReader } from '../replay/replay-shard-reader.js';
 import { toKinesisRecord, toSqsMessage, toStreamRecord } from '../replay/sdk-shapes.js';
 import { runQueueConsumer } from '../../pollers/sqs/queue-consumer.js';
-import { runStreamEngine } from '../../pollers/streams/stream-engine.js';
-import type { InvocationReport } from '../dispatch/invoke-batch.js';
-import type { InvokeResult } from '../invokers/invoker.js';
+import { createAsyncDispatcher } from '../push/async-dispatcher.js';
 import { countInvocation, type MappingStats } from './mapping-stats.js';
+import { runStreamMapping } from './run-stream-mapping.js';
 import { invokerOf, type RuntimeContext } from './runtime-context.js';
 
 /**
@@ -42,7 +39,6 @@ export async function runReplayMapping(
     countInvocation(stats, report);
     ctx.observe?.(report);
   };
-  const fnArn = functionArn(config.region, config.account, mapping.function);
   const noteProblems = (parsed: ReplayFile<unknown>): void => {
     for (const problem of parsed.problems) {
       logger.error({ file: problem.file, line: problem.line }, `malformed replay line: ${problem.message}`);
@@ -77,38 +73,13 @@ export async function runReplayMapping(
           );
         }
       }
-      stats.records += records.length;
-      const capped = mapping.maximumRetryAttempts === -1;
-      const policy = {
-        maximumRetryAttempts: capped ? ctx.replay.maxAttempts - 1 : mapping.maximumRetryAttempts,
-        maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
-        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
-        ...(mapping.destinationConfig.onFailure ? { onFailureDestination: mapping.destinationConfig.onFailure.destination } : {}),
-      };
-      await runStreamEngine(
-        {
-          mapping,
-          reader: createReplayShardReader({ source: source.type, streamArn, records }),
-          store: ctx.checkpoints,
-          filter,
-          invoke: (batch, signal, shardId) =>
-            invokeBatch(
-              { mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe: observeInto, shardId },
-              batch,
-              { signal },
-            ),
-          batch: { policy, functionArn: fnArn, sendToDestination: ctx.sendToDestination },
-          clock: ctx.clock,
-          logger,
-          retryDelayMs: ctx.replay.retryDelayMs,
-          onProgress: (_shard, event) => {
-            if (event.kind === 'filtered') stats.filtered += event.records;
-            if (event.kind !== 'done') return;
-            if (event.how === 'processed') stats.processed += event.records;
-            else if (capped && event.how === 'RetryAttemptsExhausted') stats.abandoned += event.records;
-            else stats.discarded += event.records;
-          },
-        },
+      await runStreamMapping(
+        mapping,
+        ctx,
+        stats,
+        createReplayShardReader({ source: source.type, streamArn, records }),
+        logger,
+        { capRetries: true, retryDelayMs: ctx.replay.retryDelayMs },
         stop,
         abort,
       );
@@ -181,63 +152,14 @@ export async function runReplayMapping(
         for (const { value } of parsed.lines) events.push({ Records: [snsRecord(value, { subscriptionArn })] });
       }
       stats.records += events.length;
-      const policy = {
-        maximumRetryAttempts: mapping.maximumRetryAttempts,
-        maximumEventAgeInSeconds: mapping.maximumEventAgeInSeconds,
-        ...(mapping.destinationConfig.onFailure ? { onFailureDestination: mapping.destinationConfig.onFailure.destination } : {}),
-        ...(mapping.destinationConfig.onSuccess ? { onSuccessDestination: mapping.destinationConfig.onSuccess.destination } : {}),
-      };
+      const dispatcher = createAsyncDispatcher(mapping, ctx, stats, { invoker, logger, retryDelayMs: ctx.replay.retryDelayMs });
       for (const event of events) {
         if (stop.aborted) break;
-        const received = ctx.clock.now();
-        const outcome = await invokeAsync(
-          event,
-          received,
-          {
-            invoker,
-            policy,
-            functionArn: fnArn,
-            clock: ctx.clock,
-            logger,
-            sendToDestination: ctx.sendToDestination,
-            retryDelayMs: ctx.replay.retryDelayMs,
-            observe: (ev, result, error) => {
-              const report = asyncReport(mapping.name, ev, result, error);
-              countInvocation(stats, report);
-              ctx.observe?.(report);
-            },
-          },
-          abort,
-        );
-        if (outcome.kind === 'success') stats.processed += 1;
-        else stats.discarded += 1;
+        await dispatcher.dispatch(event, ctx.clock.now(), abort);
       }
       return;
     }
     case 'schedule':
       throw new Error(`mapping "${mapping.name}": schedule sources cannot be replayed`);
   }
-}
-
-/** An asynchronous invocation, reported in the same shape as a batch's. */
-function asyncReport(mapping: string, event: unknown, result: InvokeResult | undefined, error: unknown): InvocationReport {
-  const base = { mapping, event, records: [], durationMs: result?.durationMs ?? 0 };
-  if (result === undefined) {
-    return { ...base, outcome: { kind: 'failure', reason: 'InvokerError', message: String(error), requestId: '' } };
-  }
-  if (result.status === 'success') {
-    return { ...base, response: result.payload, outcome: { kind: 'success', response: result.payload, requestId: result.requestId } };
-  }
-  return {
-    ...base,
-    error: result.error,
-    outcome: {
-      kind: 'failure',
-      reason: 'FunctionError',
-      message: `${result.error.errorType}: ${result.error.errorMessage}`,
-      requestId: result.requestId,
-      functionError: result.functionError,
-      error: result.error,
-    },
-  };
 }

@@ -1,0 +1,26 @@
+import pRetry from 'p-retry';
+import { isRetryable } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/**
+ * Retries `attempt` until it succeeds, for a resource that may not exist yet
+ * (LocalStack still starting, a stream being created): retryable errors back off up
+ * to 5 s and are logged once per change of state, not once per try.
+ */
+export async function waitFor<T>(what: string, attempt: () => Promise<T>, logger: Logger, signal: AbortSignal): Promise<T> {
+  let lastProblem: string | undefined;
+  const result = await pRetry(attempt, {
+    retries: Number.POSITIVE_INFINITY,
+    minTimeout: 200,
+    maxTimeout: 5_000,
+    signal,
+    shouldRetry: ({ error }) => isRetryable(error),
+    onFailedAttempt: ({ error }) => {
+      const problem = `${(error as { code?: string }).code ?? error.name}: ${error.message}`;
+      if (problem !== lastProblem) logger.warn({ err: error }, `waiting for ${what}`);
+      lastProblem = problem;
+    },
+  });
+  if (lastProblem !== undefined) logger.info(`${what} is ready`);
+  return result;
+}
