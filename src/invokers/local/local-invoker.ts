@@ -85,6 +85,8 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
   entry.catch(() => undefined); // reported by the first init that awaits it
   const arn = `arn:aws:lambda:${options.region}:${options.account}:function:${fn.name}`;
   const timeoutMs = fn.timeout * 1000;
+  // The composition root may already have bound `function` on the logger: do not repeat it.
+  const functionBinding = logger.bindings()['function'] === fn.name ? {} : { function: fn.name };
   const pool = createEnvironmentPool({
     max,
     create: () =>
@@ -121,7 +123,7 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
 
   async function run(slot: PooledEnvironment, event: string): Promise<InvokeResult> {
     const requestId = randomUUID();
-    const log = logger.child({ requestId, function: fn.name });
+    const log = logger.child({ requestId, ...functionBinding });
     const startedAt = clock.now();
     const cold = slot.invocations === 0;
     slot.invocations += 1;
@@ -221,7 +223,7 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
 
     async reload(): Promise<void> {
       if (closed) return;
-      logger.info({ function: fn.name }, 'reloading handler: warm environments retired');
+      logger.info(functionBinding, 'reloading handler: warm environments retired');
       await pool.retireAll();
     },
 

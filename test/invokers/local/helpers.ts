@@ -34,13 +34,19 @@ export interface LogLine {
 }
 
 /** A pino logger whose lines are kept, parsed. */
-export function captureLogger(): { logger: Logger; lines: LogLine[] } {
+export function captureLogger(): { logger: Logger; lines: LogLine[]; raw: string[] } {
   const lines: LogLine[] = [];
+  const raw: string[] = [];
   const logger = pino(
     { level: 'debug', base: null },
-    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+    {
+      write: (line: string) => {
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      },
+    },
   );
-  return { logger, lines };
+  return { logger, lines, raw };
 }
 
 /** Streams that keep what the handlers print. */

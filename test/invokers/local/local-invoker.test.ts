@@ -2,7 +2,8 @@ import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../../src/errors.js';
 import type { InvokeResult } from '../../../src/invokers/invoker.js';
-import { closeAll, fixture, harness, localFunction } from './helpers.js';
+import { createLocalInvoker } from '../../../src/invokers/local/local-invoker.js';
+import { captureLogger, captureOutput, closeAll, fixture, harness, localFunction } from './helpers.js';
 
 afterAll(closeAll);
 
@@ -147,6 +148,27 @@ describe('createLocalInvoker: handler output and logs', () => {
     const secondReport = lines.find((line) => line['requestId'] === second.requestId && line.msg === 'REPORT');
     expect(secondReport).toBeDefined();
     expect(secondReport?.['initDurationMs']).toBeUndefined();
+  });
+});
+
+describe('createLocalInvoker: a logger already bound to the function', () => {
+  it('does not repeat the function key', async () => {
+    const { logger, raw } = captureLogger();
+    const output = captureOutput();
+    const invoker = createLocalInvoker({
+      fn: localFunction(fixture('handlers.mjs'), 'echo'),
+      region: 'eu-west-1',
+      account: '123456789012',
+      logger: logger.child({ function: 'orders-fn' }),
+      output,
+    });
+    try {
+      await invoker.invoke({});
+    } finally {
+      await invoker.close();
+    }
+    const start = raw.find((line) => line.includes('"START"')) ?? '';
+    expect(start.match(/"function":/g)).toHaveLength(1);
   });
 });
 
