@@ -16,7 +16,7 @@ export interface S3NotificationObject {
   key: string;
   size?: number;
   eTag?: string;
-  versionId?: string;
+  versionId?: string | undefined;
   sequencer?: string;
 }
 
