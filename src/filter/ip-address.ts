@@ -33,8 +33,10 @@ function parseIpv4(text: string): bigint | undefined {
   if (m === null) return undefined;
   let value = 0n;
   for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return undefined;
+    const text = m[i] ?? '';
+    const octet = Number(text);
+    // Leading zeros are ambiguous (octal in some parsers); Java, behind EventBridge, rejects them.
+    if (octet > 255 || (text.length > 1 && text.startsWith('0'))) return undefined;
     value = (value << 8n) | BigInt(octet);
   }
   return value;
