@@ -86,7 +86,6 @@ export function createEnvironmentPool(options: {
       if (signal?.aborted === true) return Promise.reject(signal.reason);
       const idleEnv = takeIdle();
       if (idleEnv !== undefined) return Promise.resolve(idleEnv);
-      if (all.size + starting < max) return start();
       return new Promise((resolve, reject) => {
         let settled = false;
         const onAbort = (): void => {
@@ -109,8 +108,12 @@ export function createEnvironmentPool(options: {
             settled = true;
           },
         };
-        waiters.push(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
+        if (all.size + starting < max) {
+          start().then(waiter.resolve, waiter.reject);
+        } else {
+          waiters.push(waiter);
+        }
       });
     },
     release(env) {
