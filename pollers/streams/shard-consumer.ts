@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
 import type { Mapping } from '../../src/config/types.js';
@@ -66,20 +67,33 @@ export async function runShardConsumer(
   const changed = createNotifier();
   const windowMs = mapping.maximumBatchingWindowInSeconds * 1000;
   const limits = { maxRecords: mapping.batchSize };
+  // A fault (a read that cannot be retried, a lost lease, a failed batch) stops intake
+  // like `stop` does: in-flight batches finish, then the consumer throws the fault.
+  const halt = new AbortController();
+  const intake = AbortSignal.any([stop, halt.signal]);
+  setMaxListeners(0, intake);
+  let fault: { readonly error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    if (fault !== undefined) return;
+    fault = { error };
+    halt.abort(error);
+  };
   let readerDone = false;
   let shardEnded = false;
   let savedPosition: Promise<void> = Promise.resolve();
 
+  /** Checkpoints are written one after another, so the last one written is the furthest. */
   const saveCheckpoint = (value: string): void => {
-    savedPosition = savedPosition
-      .then(() => deps.store.checkpoint(deps.lease, value))
-      .then(
-        () => deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value }),
-        (err: unknown) => {
-          logger.error({ err, checkpoint: value }, 'checkpoint failed');
-          throw err;
-        },
-      );
+    savedPosition = savedPosition.then(async () => {
+      if (fault !== undefined) return;
+      try {
+        await deps.store.checkpoint(deps.lease, value);
+        deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value });
+      } catch (err) {
+        logger.error({ err, checkpoint: value }, 'checkpoint failed');
+        fail(err);
+      }
+    });
   };
   const markDone = (records: readonly PipelineRecord[]): void => {
     tracker.done(records);
@@ -88,28 +102,35 @@ export async function runShardConsumer(
     changed.notify();
   };
 
-  const laneOf = (record: PipelineRecord): number => {
-    if (lanes.length === 1) return 0;
-    return hashKey(record.orderingKey ?? record.itemIdentifier) % lanes.length;
-  };
+  const laneOf = (record: PipelineRecord): number => laneOfKey(record.orderingKey ?? record.itemIdentifier, lanes.length);
+
+  /** Waits until something changes or `ms` pass, whichever first, leaving no timer behind. */
+  async function changeOrTimeout(ms: number): Promise<void> {
+    const timer = new AbortController();
+    try {
+      await Promise.race([changed.wait(intake), clock.sleep(ms, AbortSignal.any([intake, timer.signal])).catch(() => undefined)]);
+    } finally {
+      timer.abort();
+    }
+  }
 
   async function readLoop(): Promise<void> {
-    let iterator = await withReadRetry(() => reader.getIterator(shardId, deps.start, abort));
+    let iterator = await withReadRetry(() => reader.getIterator(shardId, deps.start, intake));
     let lastRead: string | undefined;
-    while (!stop.aborted) {
+    while (!intake.aborted) {
       const buffered = lanes.reduce((n, lane) => n + lane.buffer.length, 0);
       if (buffered >= mapping.batchSize * READ_AHEAD_BATCHES * lanes.length) {
-        await changed.wait(stop);
+        await changed.wait(intake);
         continue;
       }
       let result;
       try {
-        result = await withReadRetry(() => reader.getRecords(shardId, iterator, reader.maxRecordsPerRead, abort));
+        result = await withReadRetry(() => reader.getRecords(shardId, iterator, reader.maxRecordsPerRead, intake));
       } catch (err) {
         if (err instanceof SluiceError && err.code === 'ExpiredIterator') {
           logger.info({ after: lastRead ?? null }, 'shard iterator expired; getting a new one');
           const position: ShardPosition = lastRead ? { kind: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : deps.start;
-          iterator = await withReadRetry(() => reader.getIterator(shardId, position, abort));
+          iterator = await withReadRetry(() => reader.getIterator(shardId, position, intake));
           continue;
         }
         throw err;
@@ -122,7 +143,7 @@ export async function runShardConsumer(
       });
       if (records.length > 0) {
         tracker.add(records);
-        lastRead = records[records.length - 1]?.sequenceNumber;
+        lastRead = records[records.length - 1]?.sequenceNumber ?? lastRead;
         const skipped: PipelineRecord[] = [];
         const now = clock.now();
         for (const record of records) {
@@ -146,7 +167,7 @@ export async function runShardConsumer(
       }
       iterator = result.nextIterator;
       const caughtUp = records.length === 0 || (result.millisBehindLatest ?? 1) === 0;
-      if (caughtUp) await sleepUnless(reader.pollIntervalMs, stop);
+      if (caughtUp) await clock.sleep(reader.pollIntervalMs, intake).catch(() => undefined);
     }
   }
 
@@ -165,16 +186,16 @@ export async function runShardConsumer(
       ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}),
     };
     for (;;) {
-      if (stop.aborted) return;
+      if (intake.aborted) return;
       if (lane.buffer.length === 0) {
         if (readerDone) return;
-        await changed.wait(stop);
+        await changed.wait(intake);
         continue;
       }
       if (windowMs > 0 && !readerDone && !isBatchFull(lane.buffer, limits)) {
         const remaining = lane.firstBufferedAt + windowMs - clock.now();
         if (remaining > 0) {
-          await Promise.race([changed.wait(stop), sleepUnless(remaining, stop)]);
+          await changeOrTimeout(remaining);
           continue;
         }
       }
@@ -192,32 +213,51 @@ export async function runShardConsumer(
       } catch (err) {
         const throttled = err instanceof SluiceError && err.code === 'Throttled';
         const retryable = throttled || (err instanceof SluiceError && err.retryable);
-        if (!retryable || abort.aborted) throw err;
+        if (!retryable || intake.aborted) throw err;
         if (attempt === 1 || attempt % 10 === 0) {
           logger.warn({ err, attempt }, throttled ? 'read throttled; backing off' : 'read failed; retrying');
         }
-        await clock.sleep(Math.min(100 * 2 ** attempt, 10_000), abort);
+        await clock.sleep(Math.min(100 * 2 ** attempt, 10_000), intake);
       }
     }
   }
 
-  function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-    return clock.sleep(ms, signal).catch(() => undefined);
-  }
-
-  const reading = readLoop().finally(() => {
-    readerDone = true;
-    changed.notify();
-  });
-  const processing = Promise.all(lanes.map((lane, i) => laneLoop(lane, i)));
-  await Promise.all([reading, processing]);
+  const reading = readLoop()
+    .catch((err: unknown) => {
+      // A read cut short by stop is not a fault: what was not read is read next time.
+      if (!intake.aborted) fail(err);
+    })
+    .finally(() => {
+      readerDone = true;
+      changed.notify();
+    });
+  const processing = lanes.map((lane, i) =>
+    laneLoop(lane, i).catch((err: unknown) => {
+      if (abort.aborted) throw err;
+      fail(err);
+    }),
+  );
+  const settled = await Promise.allSettled([reading, ...processing]);
   await savedPosition;
+  if (fault !== undefined) throw fault.error;
+  const aborted = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (aborted) throw aborted.reason;
   if (shardEnded && tracker.outstanding === 0 && lanes.every((l) => l.buffer.length === 0)) {
     await deps.store.checkpoint(deps.lease, SHARD_END);
+    deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: SHARD_END });
     logger.info('shard end reached and fully processed');
     return 'SHARD_END';
   }
   return 'STOPPED';
+}
+
+/**
+ * The lane (0 .. lanes-1) records of an ordering key go to: with `parallelizationFactor`,
+ * records of one partition key (or item key) share a lane, so they stay in order and are
+ * never in two batches at once.
+ */
+export function laneOfKey(key: string, lanes: number): number {
+  return lanes <= 1 ? 0 : hashKey(key) % lanes;
 }
 
 /** FNV-1a: a fast, stable hash of an ordering key into a lane. */

@@ -3,9 +3,12 @@ import type { PipelineRecord } from '../records.js';
 /**
  * What a function's response says about a batch when `ReportBatchItemFailures` is on.
  *
- * Complete success: an empty or null `batchItemFailures` list, an empty or null response.
+ * Complete success: an empty or null `batchItemFailures` list, an empty or null response
+ * (`null`, no value, `{}`, `[]`).
  * Complete failure: an empty-string, null or missing `itemIdentifier`, one that names no
  * record of the batch, or a response that is not an event response object.
+ * Several failures of one record count once; `partial` lists identifiers, and callers
+ * report the failed records in batch order.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
  */
@@ -19,6 +22,8 @@ export function interpretBatchResponse(
   records: readonly PipelineRecord[],
 ): BatchResponseVerdict {
   if (payload === null || payload === undefined) return { kind: 'success' };
+  // An empty list is an empty event response, as LocalStack and Lambda treat it.
+  if (Array.isArray(payload) && payload.length === 0) return { kind: 'success' };
   if (typeof payload !== 'object' || Array.isArray(payload)) {
     return { kind: 'invalid', reason: `the response is not an object with batchItemFailures (got ${describe(payload)})` };
   }

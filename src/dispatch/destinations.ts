@@ -15,7 +15,14 @@ export interface DestinationPorts {
  * A sender that retries until the destination accepts the document (or shutdown
  * aborts it): a discarded batch is never lost silently.
  */
-export function createDestinationSender(ports: DestinationPorts, logger: Logger): DestinationSender {
+export interface DestinationSenderOptions {
+  /** First backoff between attempts (ms); default 200. */
+  readonly minTimeoutMs?: number;
+  /** Longest backoff between attempts (ms); default 30,000. */
+  readonly maxTimeoutMs?: number;
+}
+
+export function createDestinationSender(ports: DestinationPorts, logger: Logger, options: DestinationSenderOptions = {}): DestinationSender {
   return async (destination, document, signal) => {
     const body = JSON.stringify(document);
     const service = destination.split(':')[2];
@@ -27,8 +34,8 @@ export function createDestinationSender(ports: DestinationPorts, logger: Logger)
       },
       {
         retries: Number.POSITIVE_INFINITY,
-        minTimeout: 200,
-        maxTimeout: 30_000,
+        minTimeout: options.minTimeoutMs ?? 200,
+        maxTimeout: options.maxTimeoutMs ?? 30_000,
         randomize: true,
         ...(signal ? { signal } : {}),
         shouldRetry: ({ error }) => !(error instanceof SluiceError && error.code === 'UnsupportedDestination'),

@@ -55,14 +55,28 @@ export function streamFailureRecord(
       condition: context.condition,
       approximateInvokeCount: context.approximateInvokeCount,
     },
-    responseContext: {
-      statusCode: outcome === undefined || (outcome.kind === 'failure' && outcome.reason === 'InvokerError') ? 0 : 200,
-      executedVersion: '$LATEST',
-      functionError: outcome?.kind === 'failure' ? (outcome.functionError ?? 'Unhandled') : '',
-    },
+    responseContext: responseContext(outcome),
     version: '1.0',
     timestamp: context.now.toISOString(),
     [context.source === 'kinesis' ? 'KinesisBatchInfo' : 'DDBStreamBatchInfo']: batchInfo,
+  };
+}
+
+/**
+ * What the last invocation answered: 200 and the function error when the function ran,
+ * 413 when the payload was too large, 0 when the function was never reached.
+ */
+function responseContext(outcome: BatchOutcome | undefined): Record<string, unknown> {
+  if (outcome === undefined || (outcome.kind === 'failure' && outcome.reason === 'InvokerError')) {
+    return { statusCode: 0, executedVersion: '$LATEST', functionError: '' };
+  }
+  if (outcome.kind === 'failure' && outcome.reason === 'PayloadTooLarge') {
+    return { statusCode: 413, executedVersion: '$LATEST', functionError: '' };
+  }
+  return {
+    statusCode: 200,
+    executedVersion: '$LATEST',
+    functionError: outcome.kind === 'failure' ? (outcome.functionError ?? 'Unhandled') : '',
   };
 }
 

@@ -82,13 +82,21 @@ export async function processStreamBatch(
       continue;
     }
     const outcome = await deps.invoke(item.records, signal);
+    if (outcome.kind === 'failure' && outcome.reason === FailureReason.InvokerError) {
+      // The function never saw the batch: not an invocation, and not a retry.
+      item.lastOutcome ??= outcome;
+      unpaidWaits += 1;
+      deps.logger.warn({ records: item.records.length, reason: outcome.message, wait: unpaidWaits }, 'invoke failed before the function ran; retrying');
+      await clock.sleep(retryDelay(unpaidWaits), signal);
+      continue;
+    }
     item.invocations += 1;
     item.lastOutcome = outcome;
+    unpaidWaits = 0;
 
     if (outcome.kind === 'success') {
       deps.onDone(item.records, 'processed');
       work.shift();
-      unpaidWaits = 0;
       continue;
     }
 
@@ -102,11 +110,6 @@ export async function processStreamBatch(
         continue;
       }
       item.retries += 1;
-    } else if (outcome.reason === FailureReason.InvokerError) {
-      // Not a function error: retried without counting, until the records expire.
-      unpaidWaits += 1;
-      await clock.sleep(retryDelay(unpaidWaits), signal);
-      continue;
     } else if (
       item.records.length > 1 &&
       (outcome.reason === FailureReason.PayloadTooLarge || policy.bisectBatchOnFunctionError)

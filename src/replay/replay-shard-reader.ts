@@ -51,9 +51,14 @@ export function createReplayShardReader(options: {
           index = list.findIndex((r) => r.arrivalTime >= position.timestamp.getTime());
           if (index === -1) index = list.length;
           break;
-        case 'AFTER_SEQUENCE_NUMBER':
-          index = list.findIndex((r) => r.sequenceNumber === position.sequenceNumber) + 1;
+        case 'AFTER_SEQUENCE_NUMBER': {
+          // Just after the checkpointed record; if the file no longer has it, after every
+          // record with a sequence number not above it (never from the start again).
+          const exact = list.findIndex((r) => r.sequenceNumber === position.sequenceNumber);
+          const after = list.findIndex((r) => compareSequenceNumbers(r.sequenceNumber ?? r.itemIdentifier, position.sequenceNumber) > 0);
+          index = exact !== -1 ? exact + 1 : after === -1 ? list.length : after;
           break;
+        }
       }
       return `${shardId}#${index}`;
     },
@@ -67,4 +72,14 @@ export function createReplayShardReader(options: {
         : { records, nextIterator: `${shardId}#${end}`, millisBehindLatest: 1 };
     },
   };
+}
+
+/** Orders sequence numbers (decimal strings of any length) numerically. */
+export function compareSequenceNumbers(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
