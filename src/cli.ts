@@ -3,12 +3,13 @@
  */
 import { eventsCommand, runEvents } from './cli/events.js';
 import { ExitCode, parseCommandArgs, type CliIo, type Command } from './cli/command.js';
+import { recordCommand } from './cli/record.js';
 import { replayCommand } from './cli/replay.js';
 import { runCommand } from './cli/run.js';
 import { scheduleCommand } from './cli/schedule.js';
 import { validateCommand } from './cli/validate.js';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, eventsCommand, scheduleCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, recordCommand, eventsCommand, scheduleCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
