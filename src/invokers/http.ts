@@ -61,7 +61,7 @@ export function createHttpInvoker(deps: HttpInvokerDeps): Invoker {
         if (options.signal?.aborted === true) throw options.signal.reason;
         const durationMs = performance.now() - started;
         if (timeout.signal.aborted) {
-          logger.debug({ function: fn.name, requestId, durationMs }, 'invoker.timedOut');
+          logger.debug({ requestId, durationMs }, 'invoker.timedOut');
           return {
             status: 'function-error',
             requestId,

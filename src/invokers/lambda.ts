@@ -48,6 +48,7 @@ export interface LambdaInvokerDeps {
   readonly config: LambdaInvokerConfig;
   /** Built by the composition root with `createLambdaClient`; closed by it too. */
   readonly client: LambdaClientPort;
+  /** The function's logger (the composition root binds `function`). */
   readonly logger: Logger;
 }
 
@@ -65,7 +66,7 @@ export interface LambdaInvokerDeps {
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
-  const { fn, config, client, logger } = deps;
+  const { config, client, logger } = deps;
   const target = {
     FunctionName: config.functionName,
     ...(config.qualifier === undefined ? {} : { Qualifier: config.qualifier }),
@@ -93,7 +94,7 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
       }
       const durationMs = performance.now() - started;
       const requestId = output.$metadata.requestId ?? randomUUID();
-      logTail(logger, fn.name, requestId, output.LogResult);
+      logTail(logger, requestId, output.LogResult);
       if (invocationType === 'Event') {
         return { status: 'success', requestId, durationMs, payload: null };
       }
@@ -170,10 +171,10 @@ function httpStatus(err: unknown): number | undefined {
 }
 
 /** The last 4 KB of the function's log, which Lambda returns with `LogType: Tail`. */
-function logTail(logger: Logger, functionName: string, requestId: string, logResult: string | undefined): void {
+function logTail(logger: Logger, requestId: string, logResult: string | undefined): void {
   if (logResult === undefined || logResult === '' || !logger.isLevelEnabled('debug')) return;
   const text = Buffer.from(logResult, 'base64').toString('utf8');
   for (const line of text.split('\n')) {
-    if (line !== '') logger.debug({ function: functionName, requestId, line }, 'function.log');
+    if (line !== '') logger.debug({ requestId, line }, 'function.log');
   }
 }

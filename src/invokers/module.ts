@@ -47,7 +47,7 @@ export function createModuleInvoker(deps: ModuleInvokerDeps): Invoker {
       timeout: fn.timeout,
       environment: fn.environment,
       options: config.options,
-      logger: logger.child({ function: fn.name }),
+      logger,
       region,
       account,
     });

@@ -158,7 +158,7 @@ describe('Lambda Invoke API over HTTP (loopback server speaking the AWS wire for
     const { logger, entries } = captureLogger();
     api.respondWith({ kind: 'result', payload: 'null', log: 'START RequestId: r\nhello from the function\nEND RequestId: r\n' });
     await lambdaInvoker(client, { functionName: 'orders' }, logger).invoke({});
-    expect(entries()).toContainEqual(expect.objectContaining({ msg: 'function.log', function: 'orders', line: 'hello from the function' }));
+    expect(entries()).toContainEqual(expect.objectContaining({ msg: 'function.log', line: 'hello from the function' }));
   });
 
   describe('invokeWithThrottleRetry', () => {

@@ -68,7 +68,6 @@ export function createCommandInvoker(deps: CommandInvokerDeps): Invoker {
   const region = deps.region ?? process.env['AWS_REGION'] ?? 'us-east-1';
   const account = deps.account ?? '000000000000';
   const timeoutMs = fn.timeout * 1000;
-  const log = logger.child({ function: fn.name });
   const environment = (): Record<string, string> => lambdaEnvironment({ fn, region, cwd: config.cwd });
 
   const check = (): Promise<void> => assertProgramRuns(config.command, config.cwd, environment());
@@ -85,7 +84,7 @@ export function createCommandInvoker(deps: CommandInvokerDeps): Invoker {
           input: JSON.stringify(event ?? null),
           timeoutMs,
           signal: options.signal,
-          onLog: (line) => log.debug({ requestId, line }, 'function.log'),
+          onLog: (line) => logger.debug({ requestId, line }, 'function.log'),
         });
         return toResult(requestId, performance.now() - started, fromRunOnce(outcome, requestId, fn.timeout));
       },
@@ -103,9 +102,9 @@ export function createCommandInvoker(deps: CommandInvokerDeps): Invoker {
         argv: config.command,
         cwd: config.cwd,
         env: environment(),
-        onLog: (line, stream) => log.debug({ stream, line }, 'function.log'),
+        onLog: (line, stream) => logger.debug({ stream, line }, 'function.log'),
         onGone: (env) => {
-          log.debug({ pid: env.pid }, 'environment.gone');
+          logger.debug({ pid: env.pid }, 'environment.gone');
           pool.remove(env);
         },
       }),
