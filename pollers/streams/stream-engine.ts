@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../src/clock.js';
@@ -7,7 +8,7 @@ import type { StreamBatchDeps } from '../../src/dispatch/stream-policy.js';
 import type { RecordFilter } from '../../src/filter/index.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
-import { SHARD_END, type CheckpointStore } from '../../src/state/checkpoint-store.js';
+import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/checkpoint-store.js';
 import { createNotifier } from '../../src/util/notifier.js';
 import { runShardConsumer, type ShardProgress } from './shard-consumer.js';
 import type { ShardPosition, ShardReader, StreamShard } from './shard-reader.js';
@@ -32,7 +33,8 @@ export interface StreamEngineDeps {
  * every shard its own consumer so all shards are read concurrently, and starts a child
  * shard only once each of its parents reached SHARD_END and was fully processed.
  * Resolves when `stop` aborts and every consumer stopped, or, for a finite source (a
- * replay file), when every shard reached its end.
+ * replay file), when every shard reached its end. A consumer that fails stops the other
+ * consumers (they finish their in-flight batches) and the engine rejects with its error.
  * @see https://docs.aws.amazon.com/streams/latest/dev/kinesis-record-processor-scaling.html
  */
 export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal, abort: AbortSignal): Promise<void> {
@@ -43,18 +45,23 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
   const failed = new Map<string, unknown>();
   const consumerFinished = createNotifier();
   const discoveryIntervalMs = deps.discoveryIntervalMs ?? 10_000;
+  // A failed shard consumer stops the whole mapping (the others drain as on `stop`),
+  // and the engine rejects with its error: a fault is never left running half-dead.
+  const halt = new AbortController();
+  const intake = AbortSignal.any([stop, halt.signal]);
+  setMaxListeners(0, intake);
 
   const checkpoints = await store.listCheckpoints(mapping.name, reader.streamArn);
   for (const [shardId, value] of checkpoints) if (value === SHARD_END) ended.add(shardId);
 
-  while (!stop.aborted) {
+  while (!intake.aborted) {
     let shards: readonly StreamShard[];
     try {
-      shards = await reader.listShards(abort);
+      shards = await reader.listShards(intake);
     } catch (err) {
-      if (abort.aborted) break;
+      if (intake.aborted) break;
       logger.warn({ err }, 'listing shards failed; retrying');
-      await clock.sleep(Math.min(discoveryIntervalMs, 2_000), stop).catch(() => undefined);
+      await clock.sleep(Math.min(discoveryIntervalMs, 2_000), intake).catch(() => undefined);
       continue;
     }
     const known = new Set(shards.map((s) => s.shardId));
@@ -65,11 +72,11 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
       if (waiting.length > 0) continue;
       running.set(shard.shardId, startConsumer(shard));
     }
-    const allDone = shards.every((s) => ended.has(s.shardId) || failed.has(s.shardId));
+    const allDone = shards.every((s) => ended.has(s.shardId));
     if (reader.finite && allDone && running.size === 0) break;
     await Promise.race([
-      consumerFinished.wait(stop),
-      reader.finite ? new Promise(() => undefined) : clock.sleep(discoveryIntervalMs, stop).catch(() => undefined),
+      consumerFinished.wait(intake),
+      reader.finite ? new Promise(() => undefined) : clock.sleep(discoveryIntervalMs, intake).catch(() => undefined),
     ]);
   }
   await Promise.all(running.values());
@@ -82,8 +89,9 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
     const shardLogger = logger.child({ shard: shard.shardId });
     return (async () => {
       const key = { mapping: mapping.name, streamArn: reader.streamArn, shardId: shard.shardId };
-      const lease = await store.acquireLease(key, owner);
+      let lease: Lease | undefined;
       try {
+        lease = await store.acquireLease(key, owner);
         const checkpoint = await store.getCheckpoint(key);
         const start = startingPosition(shard, checkpoint);
         shardLogger.info({ start }, 'shard consumer started');
@@ -103,18 +111,19 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
             ...(deps.onProgress ? { onProgress: (e: ShardProgress) => deps.onProgress?.(shard.shardId, e) } : {}),
             ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}),
           },
-          stop,
+          intake,
           abort,
         );
         if (result === 'SHARD_END') ended.add(shard.shardId);
         shardLogger.info({ result }, 'shard consumer finished');
       } catch (err) {
         if (!abort.aborted) {
-          shardLogger.error({ err }, 'shard consumer failed');
+          shardLogger.error({ err }, 'shard consumer failed; stopping the mapping');
           failed.set(shard.shardId, err);
+          halt.abort(err);
         }
       } finally {
-        await store.releaseLease(lease).catch(() => undefined);
+        if (lease) await store.releaseLease(lease).catch(() => undefined);
         running.delete(shard.shardId);
         consumerFinished.notify();
       }
@@ -131,7 +140,7 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
       case 'LATEST':
         return { kind: 'LATEST' };
       case 'AT_TIMESTAMP':
-        return { kind: 'AT_TIMESTAMP', timestamp: new Date(mapping.startingPositionTimestamp ?? Date.now()) };
+        return { kind: 'AT_TIMESTAMP', timestamp: new Date(mapping.startingPositionTimestamp ?? clock.now()) };
       default:
         return { kind: 'TRIM_HORIZON' };
     }

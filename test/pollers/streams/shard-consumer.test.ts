@@ -320,11 +320,11 @@ describe('runShardConsumer (with-kinesis: parallelizationFactor, batching window
     let reads = 0;
     const failingReader = {
       ...reader,
-      async getRecords(shardId: string, iterator: string, limit: number) {
+      async getRecords(shardId: string, iterator: string, limit: number, signal: AbortSignal) {
         reads += 1;
         if (reads === 2) throw new SluiceError('Throttled', 'slow down', { retryable: true });
         if (reads === 4) throw new SluiceError('ResourceNotFound', 'stream deleted');
-        return reader.getRecords(shardId, iterator, limit);
+        return reader.getRecords(shardId, iterator, limit, signal);
       },
     };
     const invoked: PipelineRecord[] = [];
