@@ -50,6 +50,11 @@ export interface LambdaInvokerDeps {
   readonly client: LambdaClientPort;
   /** The function's logger (the composition root binds `function`). */
   readonly logger: Logger;
+  /**
+   * How long past the function's timeout to wait for Lambda's answer before giving up
+   * on a connection that went silent (`InvokerUnavailable`, retryable); default 30 s.
+   */
+  readonly responseMarginMs?: number;
 }
 
 /**
@@ -66,7 +71,8 @@ export interface LambdaInvokerDeps {
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
-  const { config, client, logger } = deps;
+  const { fn, config, client, logger } = deps;
+  const responseTimeoutMs = fn.timeout * 1000 + (deps.responseMarginMs ?? 30_000);
   const target = {
     FunctionName: config.functionName,
     ...(config.qualifier === undefined ? {} : { Qualifier: config.qualifier }),
@@ -77,6 +83,8 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
     async invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
       const invocationType = options.invocationType ?? 'RequestResponse';
       const started = performance.now();
+      const deadline = AbortSignal.timeout(responseTimeoutMs);
+      const abortSignal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
       let output: InvokeCommandOutput;
       try {
         output = await client.send(
@@ -86,10 +94,17 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
             ...(invocationType === 'RequestResponse' ? { LogType: 'Tail' as const } : {}),
             Payload: Buffer.from(JSON.stringify(event ?? null), 'utf8'),
           }),
-          options.signal === undefined ? {} : { abortSignal: options.signal },
+          { abortSignal },
         );
       } catch (err) {
         if (options.signal?.aborted === true) throw options.signal.reason;
+        if (deadline.aborted) {
+          throw new SluiceError(
+            InvokerErrorCode.InvokerUnavailable,
+            `no answer from Lambda for ${label} within ${responseTimeoutMs} ms (the function's timeout plus a margin)`,
+            { retryable: true, cause: err },
+          );
+        }
         throw toSluiceError(err, label);
       }
       const durationMs = performance.now() - started;

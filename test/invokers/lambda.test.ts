@@ -18,10 +18,17 @@ function lambdaInvoker(
   client: LambdaClientPort,
   config: Omit<LambdaInvokerConfig, 'type'>,
   logger: Logger = silentLogger,
+  timing: { timeout?: number; responseMarginMs?: number } = {},
 ): ReturnType<typeof createLambdaInvoker> {
   const invokerConfig: LambdaInvokerConfig = { type: 'lambda', ...config };
-  const fn: FunctionConfig = { name: 'orders', invoker: invokerConfig, timeout: 3, memorySize: 128, environment: {} };
-  return createLambdaInvoker({ fn, config: invokerConfig, client, logger });
+  const fn: FunctionConfig = { name: 'orders', invoker: invokerConfig, timeout: timing.timeout ?? 3, memorySize: 128, environment: {} };
+  return createLambdaInvoker({
+    fn,
+    config: invokerConfig,
+    client,
+    logger,
+    ...(timing.responseMarginMs === undefined ? {} : { responseMarginMs: timing.responseMarginMs }),
+  });
 }
 
 function functionError(result: InvokeResult): Extract<InvokeResult, { status: 'function-error' }> {
@@ -152,6 +159,16 @@ describe('Lambda Invoke API over HTTP (loopback server speaking the AWS wire for
     await vi.waitFor(() => expect(api.invocations).toHaveLength(1));
     controller.abort(new Error('shutting down'));
     await expect(pending).rejects.toThrow('shutting down');
+  });
+
+  it("gives up on an answer that never comes past the function's timeout plus the margin", async () => {
+    api.respondWith({ kind: 'hang' });
+    const invoker = lambdaInvoker(client, { functionName: 'orders' }, silentLogger, { timeout: 0.1, responseMarginMs: 100 });
+    const started = performance.now();
+    const err = await thrown(invoker.invoke({}));
+    expect(err).toMatchObject({ code: 'InvokerUnavailable', retryable: true });
+    expect(err.message).toContain('within 200 ms');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('logs the log tail Lambda returns, line by line, at debug', async () => {
