@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SluiceError } from '../errors.js';
 import type { CheckpointStore, CheckpointValue, Lease, ShardKey } from './checkpoint-store.js';
@@ -18,35 +18,81 @@ interface MappingFile {
 
 /**
  * Checkpoints in `<stateDir>/checkpoints/<mapping>.json`, one file per mapping, written
- * atomically (a temporary file renamed over the old one), so a crash at any moment
- * leaves either the old or the new file, never a torn one. Writes to one file are
- * serialized; the in-memory copy is the source of truth while the process runs.
+ * atomically (a temporary file, flushed to disk, renamed over the old one), so a crash
+ * at any moment leaves either the old or the new file, never a torn one.
+ *
+ * Every operation on a mapping's file runs after the previous one finished, and reads
+ * the file afresh, so the lease check (the fencing token) sees a lease another store on
+ * the same directory (another sluice process) took since: that write fails with
+ * `LeaseLost` instead of moving the new holder's position. It is not a distributed lock:
+ * two processes racing within one write can still interleave; a shared store is for that.
  */
 export function createFileCheckpointStore(stateDir: string): CheckpointStore {
   const dir = join(stateDir, 'checkpoints');
-  const files = new Map<string, MappingFile>();
-  const writes = new Map<string, Promise<void>>();
+  const queues = new Map<string, Promise<unknown>>();
   let tmpCounter = 0;
 
   const pathOf = (mapping: string): string => join(dir, `${encodeURIComponent(mapping)}.json`);
 
+  /** Runs `operation` after every earlier operation on the mapping's file. */
+  function serialized<T>(mapping: string, operation: () => Promise<T>): Promise<T> {
+    const previous = queues.get(mapping) ?? Promise.resolve();
+    const next = previous.then(operation, operation);
+    queues.set(
+      mapping,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
   async function load(mapping: string): Promise<MappingFile> {
-    const cached = files.get(mapping);
-    if (cached) return cached;
-    let file: MappingFile;
+    const path = pathOf(mapping);
+    let text: string;
     try {
-      const parsed = JSON.parse(await readFile(pathOf(mapping), 'utf8')) as MappingFile;
-      file = parsed.version === 1 ? parsed : { version: 1, mapping, streams: {} };
+      text = await readFile(path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new SluiceError('CheckpointUnreadable', `cannot read checkpoints of mapping "${mapping}" at ${pathOf(mapping)}`, { cause: err });
-      }
-      file = { version: 1, mapping, streams: {} };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, mapping, streams: {} };
+      throw new SluiceError('CheckpointUnreadable', `cannot read the checkpoints of mapping "${mapping}" at ${path}`, { cause: err });
     }
-    const again = files.get(mapping);
-    if (again) return again;
-    files.set(mapping, file);
-    return file;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new SluiceError(
+        'CheckpointUnreadable',
+        `the checkpoint file of mapping "${mapping}" at ${path} is not valid JSON (${(err as Error).message}); fix it, or delete it to start from the mapping's startingPosition`,
+        { cause: err },
+      );
+    }
+    if (!isMappingFile(parsed)) {
+      throw new SluiceError(
+        'CheckpointUnreadable',
+        `the checkpoint file of mapping "${mapping}" at ${path} is not a sluice checkpoint file (version 1); fix it, or delete it to start from the mapping's startingPosition`,
+      );
+    }
+    return parsed;
+  }
+
+  async function save(file: MappingFile): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const target = pathOf(file.mapping);
+    const tmp = `${target}.${process.pid}.${(tmpCounter += 1)}.tmp`;
+    try {
+      const handle = await open(tmp, 'w');
+      try {
+        await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw new SluiceError('CheckpointWriteFailed', `cannot write the checkpoints of mapping "${file.mapping}" at ${target}`, {
+        cause: err,
+        retryable: true,
+      });
+    }
   }
 
   function entry(file: MappingFile, key: ShardKey): ShardEntry {
@@ -54,63 +100,71 @@ export function createFileCheckpointStore(stateDir: string): CheckpointStore {
     return (shards[key.shardId] ??= { leaseCounter: 0, updatedAt: new Date().toISOString() });
   }
 
-  /** Persists the mapping's file; concurrent calls are chained so the last state wins. */
-  function persist(mapping: string): Promise<void> {
-    const previous = writes.get(mapping) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const file = files.get(mapping);
-      if (!file) return;
-      await mkdir(dir, { recursive: true });
-      const target = pathOf(mapping);
-      const tmp = `${target}.${process.pid}.${(tmpCounter += 1)}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`);
-      await rename(tmp, target);
-    });
-    writes.set(mapping, next.catch(() => undefined));
-    return next;
-  }
-
   return {
-    async acquireLease(key, owner) {
-      const file = await load(key.mapping);
-      const shard = entry(file, key);
-      shard.leaseOwner = owner;
-      shard.leaseCounter += 1;
-      shard.updatedAt = new Date().toISOString();
-      await persist(key.mapping);
-      return { key, owner, counter: shard.leaseCounter };
+    acquireLease(key, owner) {
+      return serialized(key.mapping, async () => {
+        const file = await load(key.mapping);
+        const shard = entry(file, key);
+        shard.leaseOwner = owner;
+        shard.leaseCounter += 1;
+        shard.updatedAt = new Date().toISOString();
+        await save(file);
+        return { key, owner, counter: shard.leaseCounter };
+      });
     },
-    async releaseLease(lease: Lease) {
-      const file = await load(lease.key.mapping);
-      const shard = entry(file, lease.key);
-      if (shard.leaseCounter !== lease.counter) return;
-      delete shard.leaseOwner;
-      await persist(lease.key.mapping);
+    releaseLease(lease: Lease) {
+      return serialized(lease.key.mapping, async () => {
+        const file = await load(lease.key.mapping);
+        const shard = file.streams[lease.key.streamArn]?.[lease.key.shardId];
+        if (!shard || shard.leaseCounter !== lease.counter || shard.leaseOwner !== lease.owner) return;
+        delete shard.leaseOwner;
+        shard.updatedAt = new Date().toISOString();
+        await save(file);
+      });
     },
-    async getCheckpoint(key) {
-      const file = await load(key.mapping);
-      return file.streams[key.streamArn]?.[key.shardId]?.checkpoint;
+    getCheckpoint(key) {
+      return serialized(key.mapping, async () => {
+        const file = await load(key.mapping);
+        return file.streams[key.streamArn]?.[key.shardId]?.checkpoint;
+      });
     },
-    async checkpoint(lease, value) {
-      const file = await load(lease.key.mapping);
-      const shard = entry(file, lease.key);
-      if (shard.leaseCounter !== lease.counter || shard.leaseOwner !== lease.owner) {
-        throw new SluiceError(
-          'LeaseLost',
-          `lease on ${lease.key.shardId} of mapping "${lease.key.mapping}" was taken over (token ${lease.counter}, now ${shard.leaseCounter})`,
-        );
-      }
-      shard.checkpoint = value;
-      shard.updatedAt = new Date().toISOString();
-      await persist(lease.key.mapping);
+    checkpoint(lease, value) {
+      return serialized(lease.key.mapping, async () => {
+        const file = await load(lease.key.mapping);
+        const shard = entry(file, lease.key);
+        if (shard.leaseCounter !== lease.counter || shard.leaseOwner !== lease.owner) {
+          throw new SluiceError(
+            'LeaseLost',
+            `lease on ${lease.key.shardId} of mapping "${lease.key.mapping}" was taken over (token ${lease.counter}, now ${shard.leaseCounter} held by ${shard.leaseOwner ?? 'nobody'})`,
+          );
+        }
+        shard.checkpoint = value;
+        shard.updatedAt = new Date().toISOString();
+        await save(file);
+      });
     },
-    async listCheckpoints(mapping, streamArn) {
-      const file = await load(mapping);
-      const result = new Map<string, CheckpointValue>();
-      for (const [shardId, shard] of Object.entries(file.streams[streamArn] ?? {})) {
-        if (shard.checkpoint !== undefined) result.set(shardId, shard.checkpoint);
-      }
-      return result;
+    listCheckpoints(mapping, streamArn) {
+      return serialized(mapping, async () => {
+        const file = await load(mapping);
+        const result = new Map<string, CheckpointValue>();
+        for (const [shardId, shard] of Object.entries(file.streams[streamArn] ?? {})) {
+          if (shard.checkpoint !== undefined) result.set(shardId, shard.checkpoint);
+        }
+        return result;
+      });
     },
   };
+}
+
+function isMappingFile(value: unknown): value is MappingFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const file = value as Partial<MappingFile>;
+  if (file.version !== 1 || typeof file.mapping !== 'string') return false;
+  if (typeof file.streams !== 'object' || file.streams === null || Array.isArray(file.streams)) return false;
+  return Object.values(file.streams).every(
+    (shards) =>
+      typeof shards === 'object' &&
+      shards !== null &&
+      Object.values(shards).every((s) => typeof s === 'object' && s !== null && typeof (s as ShardEntry).leaseCounter === 'number'),
+  );
 }
