@@ -32,8 +32,13 @@ export function compileLeafTest(rules: readonly LeafRule[]): ValueTest {
       else existsFalse = true;
     }
   }
-  const scalar = someOf(scalarTests(rules));
+  const tests = scalarTests(rules);
+  const scalar = someOf(tests);
   if (!existsTrue && !existsFalse && scalar !== undefined) {
+    // Every test but anything-but is false for undefined, arrays and objects: test first.
+    if (!rules.some((rule) => rule.kind === 'anything-but')) {
+      return (v) => scalar(v) || (Array.isArray(v) && scanLeaves(v, scalar) === MATCH);
+    }
     return (v) => {
       if (v === null || typeof v !== 'object') return v !== undefined && scalar(v);
       return Array.isArray(v) && scanLeaves(v, scalar) === MATCH;
@@ -48,19 +53,24 @@ export function compileLeafTest(rules: readonly LeafRule[]): ValueTest {
   };
 }
 
-/** Scalar elements of an array (nested arrays flattened): none, some but no match, or a match. */
+/**
+ * Scalar elements of an array (nested arrays flattened): none, some but no match, or a
+ * match. Iterative, so that a deeply nested event array cannot overflow the stack.
+ */
 function scanLeaves(items: readonly unknown[], test: ValueTest | undefined): number {
   let result = NONE;
-  for (const item of items) {
-    if (item !== null && typeof item === 'object') {
-      if (!Array.isArray(item)) continue;
-      const inner = scanLeaves(item, test);
-      if (inner === MATCH) return MATCH;
-      if (inner === NO_MATCH) result = NO_MATCH;
-      continue;
+  let pending: (readonly unknown[])[] | undefined;
+  let current: readonly unknown[] | undefined = items;
+  while (current !== undefined) {
+    for (const item of current) {
+      if (item !== null && typeof item === 'object') {
+        if (Array.isArray(item)) (pending ??= []).push(item);
+        continue;
+      }
+      if (test !== undefined && test(item)) return MATCH;
+      result = NO_MATCH;
     }
-    if (test !== undefined && test(item)) return MATCH;
-    result = NO_MATCH;
+    current = pending?.pop();
   }
   return result;
 }

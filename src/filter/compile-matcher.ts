@@ -48,28 +48,26 @@ function compileObject(pattern: ObjectPattern, dataKey: string | undefined): Com
 }
 
 function compileField(field: FieldRule, dataKey: string | undefined): ViewMatcher {
-  const get = getter(field.key);
-  const guarded = field.key === dataKey;
+  const { key } = field;
+  // Keys such as "constructor" must not read Object.prototype; others are read inline.
+  if (PROTOTYPE_KEYS.has(key)) {
+    const test = fieldValueTest(field, false);
+    return (o) => test(Object.hasOwn(o, key) ? o[key] : undefined);
+  }
+  const test = fieldValueTest(field, key === dataKey);
+  return (o) => test(o[key]);
+}
+
+/** The test of a field's value; `guarded` for the source's data key at the top level. */
+function fieldValueTest(field: FieldRule, guarded: boolean): ValueTest {
   if (field.kind === 'leaf') {
     const test = compileLeafTest(field.rules);
-    if (guarded) {
-      return (o) => {
-        const v = get(o);
-        return typeof v === 'string' && test(v);
-      };
-    }
-    return (o) => test(get(o));
+    return guarded ? (v) => typeof v === 'string' && test(v) : test;
   }
   const nested = compileObject(field.pattern, undefined);
-  if (guarded) {
-    const match = nested.match;
-    return (o) => {
-      const v = get(o);
-      return isPlainObject(v) && match(v);
-    };
-  }
-  const test = objectValueTest(nested);
-  return (o) => test(get(o));
+  if (!guarded) return objectValueTest(nested);
+  const { match } = nested;
+  return (v) => isPlainObject(v) && match(v);
 }
 
 function objectValueTest(nested: CompiledObject): ValueTest {
@@ -86,31 +84,28 @@ const NONE = 0;
 const SEEN = 1;
 const FOUND = 2;
 
-/** Looks for an object element (arrays flattened) that matches. */
+/** Looks for an object element (arrays flattened, iteratively) that matches. */
 function scanObjects(items: readonly unknown[], match: ViewMatcher): number {
   let result = NONE;
-  for (const item of items) {
-    if (item === null || typeof item !== 'object') continue;
-    if (Array.isArray(item)) {
-      const inner = scanObjects(item, match);
-      if (inner === FOUND) return FOUND;
-      if (inner === SEEN) result = SEEN;
-      continue;
+  let pending: (readonly unknown[])[] | undefined;
+  let current: readonly unknown[] | undefined = items;
+  while (current !== undefined) {
+    for (const item of current) {
+      if (item === null || typeof item !== 'object') continue;
+      if (Array.isArray(item)) {
+        (pending ??= []).push(item);
+        continue;
+      }
+      if (match(item as Readonly<Record<string, unknown>>)) return FOUND;
+      result = SEEN;
     }
-    if (match(item as Readonly<Record<string, unknown>>)) return FOUND;
-    result = SEEN;
+    current = pending?.pop();
   }
   return result;
 }
 
 function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function getter(key: string): (o: Readonly<Record<string, unknown>>) => unknown {
-  // Keys such as "constructor" must not read Object.prototype.
-  if (PROTOTYPE_KEYS.has(key)) return (o) => (Object.hasOwn(o, key) ? o[key] : undefined);
-  return (o) => o[key];
 }
 
 function everyOf(checks: readonly ViewMatcher[]): ViewMatcher {

@@ -18,9 +18,10 @@ export interface CompilePatternOptions {
   readonly dialect?: PatternDialect;
 }
 
-/** A compiled pattern and whether it reads the source's data key (`body`, `data`, `dynamodb`). */
+/** A compiled pattern, the top-level keys it reads, and whether one is the source's data key (`body`, `data`, `dynamodb`). */
 export interface CompiledPattern {
   readonly match: ViewMatcher;
+  readonly rootKeys: readonly string[];
   readonly readsData: boolean;
 }
 
@@ -32,15 +33,15 @@ export function compilePattern(text: string, options: CompilePatternOptions): Co
     throw new SluiceError('InvalidFilterPattern', `invalid filter pattern: ${detail}`);
   }
   const dataKey = dataKeyOf(options.source);
+  const rootKeys = [...new Set(rootKeysOf(parsed.pattern))];
   return {
     match: compilePatternMatcher(parsed.pattern, dataKey),
-    readsData: dataKey !== undefined && readsRootKey(parsed.pattern, dataKey),
+    rootKeys,
+    readsData: dataKey !== undefined && rootKeys.includes(dataKey),
   };
 }
 
-function readsRootKey(pattern: ObjectPattern, key: string): boolean {
-  return (
-    pattern.fields.some((field) => field.key === key) ||
-    pattern.anyOf.some((group) => group.branches.some((branch) => readsRootKey(branch, key)))
-  );
+/** Keys read at the top level, including in the branches of top-level `$or`s. */
+function rootKeysOf(pattern: ObjectPattern): string[] {
+  return [...pattern.fields.map((field) => field.key), ...pattern.anyOf.flatMap((group) => group.branches.flatMap(rootKeysOf))];
 }

@@ -38,8 +38,12 @@ export function filterView(record: PipelineRecord): unknown {
   return createFilterViewer(record.source, true)(record);
 }
 
-/** Returns the view builder for a source. */
-export function createFilterViewer(source: SourceType, decodeData: boolean): FilterViewer {
+/**
+ * Returns the view builder for a source. With `keys` (the top-level keys the patterns
+ * read), the view holds only those keys: what the patterns cannot see need not be copied.
+ */
+export function createFilterViewer(source: SourceType, decodeData: boolean, keys?: readonly string[]): FilterViewer {
+  if (keys !== undefined) return pickingViewer(source, decodeData, keys);
   switch (source) {
     case 'sqs':
       return decodeData ? sqsView : (record) => omit(record.event, LAMBDA_METADATA);
@@ -47,6 +51,45 @@ export function createFilterViewer(source: SourceType, decodeData: boolean): Fil
       return decodeData ? kinesisView : (record) => kinesisFields(record.event);
     case 'dynamodb':
       return (record) => omit(record.event, DYNAMODB_METADATA);
+    default:
+      return (record) => record.event;
+  }
+}
+
+function pickingViewer(source: SourceType, decodeData: boolean, keys: readonly string[]): FilterViewer {
+  switch (source) {
+    case 'sqs': {
+      const copied = keys.filter((k) => !LAMBDA_METADATA.has(k) && !(decodeData && k === 'body'));
+      const decodeBody = decodeData && keys.includes('body');
+      return (record) => {
+        const view = pick(record.event, copied);
+        if (decodeBody) {
+          const body = record.event['body'];
+          if (typeof body === 'string') view['body'] = parseJsonObject(body) ?? body;
+          else if (body !== undefined) view['body'] = body;
+        }
+        return view;
+      };
+    }
+    case 'kinesis': {
+      const copied = keys.filter((k) => !KINESIS_DATA.has(k));
+      const decode = decodeData && keys.includes('data');
+      return (record) => {
+        const inner = record.event['kinesis'];
+        if (!isObject(inner)) return {};
+        const view = pick(inner, copied);
+        const data = inner['data'];
+        if (decode && typeof data === 'string') {
+          const parsed = parseJsonObject(Buffer.from(data, 'base64').toString('utf8'));
+          if (parsed !== undefined) view['data'] = parsed;
+        }
+        return view;
+      };
+    }
+    case 'dynamodb': {
+      const copied = keys.filter((k) => !DYNAMODB_METADATA.has(k));
+      return (record) => pick(record.event, copied);
+    }
     default:
       return (record) => record.event;
   }
@@ -98,6 +141,16 @@ function omit(source: Readonly<Record<string, unknown>>, hidden: ReadonlySet<str
   const out: Record<string, unknown> = {};
   for (const key in source) {
     if (hidden.has(key)) continue;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = source[key];
+  }
+  return out;
+}
+
+function pick(source: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (!Object.hasOwn(source, key)) continue;
     if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
     else out[key] = source[key];
   }

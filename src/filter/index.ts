@@ -65,7 +65,8 @@ export function compileFilterCriteria(criteria: FilterCriteria | undefined, sour
   const problems = checkFilterCriteria(criteria, source);
   if (problems.length > 0) throw new FilterCriteriaError(problems);
   const compiled: CompiledPattern[] = criteria.filters.map((filter) => compilePattern(filter.pattern, { source }));
-  const view = createFilterViewer(source, compiled.some((c) => c.readsData));
+  const keys = [...new Set(compiled.flatMap((c) => c.rootKeys))];
+  const view = createFilterViewer(source, compiled.some((c) => c.readsData), keys);
   const matchers = compiled.map((c) => c.match);
   const [only] = matchers;
   if (matchers.length === 1 && only !== undefined) return (record) => only(view(record));

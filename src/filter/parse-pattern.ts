@@ -75,6 +75,8 @@ export function parsePattern(text: string, options: ParsePatternOptions): Parsed
   };
   if (text.length > MAX_PATTERN_LENGTH) {
     ctx.problem(MAX_PATTERN_LENGTH, `the pattern is ${text.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`);
+    // Not scanned further: the work (and the scanner's recursion) stays bounded.
+    return { problems };
   }
   const scanned = scanJson(text);
   if (!scanned.ok) {

@@ -187,3 +187,16 @@ describe('a value list ORs its rules', () => {
     expect([{ p: 'Debit' }, { p: 'Gift card' }, { p: 3 }, {}, { p: 'Cash' }, { p: -1 }].map(match)).toEqual([true, true, true, true, false, false]);
   });
 });
+
+describe('deeply nested event arrays', () => {
+  it('are flattened without overflowing the stack', () => {
+    let deep: unknown = ['needle'];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(matches('needle', deep)).toBe(true);
+    expect(matches('other', deep)).toBe(false);
+    const { match } = compilePattern('{"field": {"x": [1]}}', { source: 's3' });
+    let objects: unknown = [{ x: 1 }];
+    for (let i = 0; i < 200_000; i++) objects = [objects];
+    expect(match({ field: objects })).toBe(true);
+  });
+});

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SourceType } from '../../src/config/types.js';
-import { checkFilterCriteria, compileFilterCriteria, FilterCriteriaError } from '../../src/filter/index.js';
+import { compilePattern } from '../../src/filter/compile-pattern.js';
+import { checkFilterCriteria, compileFilterCriteria, FilterCriteriaError, filterView } from '../../src/filter/index.js';
 import { parseIp } from '../../src/filter/ip-address.js';
 import type { PipelineRecord } from '../../src/records.js';
 import { criteria, dynamodbRecord, kinesisRecord, pipelineRecord, sqsRecord } from './record-factory.js';
@@ -147,6 +148,26 @@ describe('properties', () => {
         const separate = filterOf(patterns.map((p) => ({ body: p })))(record);
         expect(filterOf([{ $or: patterns.map((p) => ({ body: p })) }])(record)).toBe(separate);
         expect(filterOf([{ body: { $or: patterns } }])(record)).toBe(separate);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a compiled filter (whose view holds only the keys patterns read) decides as its pattern does on the full filterView', () => {
+    const rootKeys = fc.constantFrom('body', 'data', 'dynamodb', 'messageId', 'partitionKey', 'eventName', 'eventSource', 'a');
+    const rootPattern = fc.dictionary(rootKeys, fc.oneof(objectPattern, leafList), { minKeys: 1, maxKeys: 2 });
+    const records = fc.oneof(
+      sqsBody.map((b) => sqsRecord(b)),
+      eventObject.map((d) => kinesisRecord(d)),
+      fc.string({ maxLength: 8 }).map((d) => kinesisRecord(d)),
+      eventObject.map((d) => dynamodbRecord({ NewImage: d })),
+    );
+    fc.assert(
+      fc.property(rootPattern, records, (p, record) => {
+        const text = JSON.stringify(p);
+        if (checkFilterCriteria(criteria(text), record.source).length > 0) return;
+        const full = compilePattern(text, { source: record.source }).match(filterView(record) as Record<string, unknown>);
+        expect(compileFilterCriteria(criteria(text), record.source)(record)).toBe(full);
       }),
       { numRuns: 1000 },
     );
