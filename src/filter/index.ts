@@ -46,6 +46,11 @@ export function formatFilterProblem(problem: FilterProblem): string {
 export function checkFilterCriteria(criteria: FilterCriteria, source: SourceType): FilterProblem[] {
   const problems: FilterProblem[] = [];
   criteria.filters.forEach((filter, filterIndex) => {
+    // The config loader serializes YAML patterns; guard anyway, as this never throws.
+    if (typeof filter.pattern !== 'string') {
+      problems.push({ filterIndex, message: 'a filter pattern must be a JSON string' });
+      return;
+    }
     for (const { offset, message } of parsePattern(filter.pattern, { source }).problems) {
       problems.push({ filterIndex, offset, message });
     }

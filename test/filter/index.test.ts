@@ -141,6 +141,11 @@ describe('compileFilterCriteria', () => {
     expect(error.message).toContain('filters[1] offset 7: invalid JSON');
   });
 
+  it('reports a pattern that is not a string instead of throwing', () => {
+    const notAString = { filters: [{ pattern: { body: { a: [1] } } as unknown as string }] };
+    expect(checkFilterCriteria(notAString, 'sqs')).toEqual([{ filterIndex: 0, message: 'a filter pattern must be a JSON string' }]);
+  });
+
   it('formats a problem without an offset', () => {
     expect(formatFilterProblem({ filterIndex: 2, message: 'too many filters' })).toBe('filters[2]: too many filters');
   });
