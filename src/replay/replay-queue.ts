@@ -74,7 +74,8 @@ export function createReplayQueue(options: {
           deadLettered.push(preview);
           continue;
         }
-        if (entry.receives >= options.maxAttempts) {
+        // Only where nothing else would end it: a redrive policy dead-letters instead.
+        if (options.maxReceiveCount === undefined && entry.receives >= options.maxAttempts) {
           entry.state = 'gone';
           abandoned.push(preview);
           continue;

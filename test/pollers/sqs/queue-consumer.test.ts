@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest';
+import type { QueuePort } from '../../../pollers/sqs/queue-port.js';
+import { runQueueConsumer, type QueueProgress } from '../../../pollers/sqs/queue-consumer.js';
+import { MAX_INVOKE_PAYLOAD_BYTES } from '../../../src/batching/payload.js';
+import type { Source } from '../../../src/config/types.js';
+import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
+import { silentLogger } from '../../../src/log.js';
+import type { PipelineRecord } from '../../../src/records.js';
+import { createReplayQueue } from '../../../src/replay/replay-queue.js';
+import { createFakeClock, flush, type FakeClock } from '../../support/fake-clock.js';
+import { makeMapping } from '../../support/mapping.js';
+import { sqsRecord } from '../../support/records.js';
+
+const SQS_SOURCE: Source = { type: 'sqs', queue: 'orders', waitTimeSeconds: 20 };
+const success = (): BatchOutcome => ({ kind: 'success', response: null, requestId: 'r' });
+const partial = (failed: readonly PipelineRecord[]): BatchOutcome => ({ kind: 'partial', failed, response: null, requestId: 'r' });
+const failure = (): BatchOutcome => ({ kind: 'failure', reason: FailureReason.FunctionError, message: 'boom', requestId: 'r', functionError: 'Unhandled' });
+
+/** A live-like queue: receive long-polls on the fake clock until messages are pushed. */
+function createLiveQueue(clock: FakeClock, options: { fifo?: boolean } = {}) {
+  const visible: PipelineRecord[] = [];
+  const deleted: string[] = [];
+  const failed: string[] = [];
+  const released: string[] = [];
+  const receives: { max: number; wait: number; got: number }[] = [];
+  let wake: (() => void) | undefined;
+  const port: QueuePort = {
+    queueArn: 'arn:aws:sqs:us-east-1:000000000000:orders',
+    fifo: options.fifo ?? false,
+    finite: false,
+    async receive(max, waitTimeSeconds, signal) {
+      if (visible.length === 0 && waitTimeSeconds > 0) {
+        const poll = new AbortController();
+        const pushed = new Promise<void>((resolve) => (wake = resolve));
+        await Promise.race([pushed, clock.sleep(waitTimeSeconds * 1000, AbortSignal.any([signal, poll.signal])).catch(() => undefined)]);
+        poll.abort();
+      }
+      const got = visible.splice(0, max);
+      receives.push({ max, wait: waitTimeSeconds, got: got.length });
+      return got;
+    },
+    async delete(records) {
+      deleted.push(...records.map((r) => r.itemIdentifier));
+    },
+    async settleFailed(records) {
+      failed.push(...records.map((r) => r.itemIdentifier));
+    },
+    async release(records) {
+      released.push(...records.map((r) => r.itemIdentifier));
+    },
+    exhausted: () => false,
+  };
+  return {
+    port,
+    deleted,
+    failed,
+    released,
+    receives,
+    push(records: readonly PipelineRecord[]) {
+      visible.push(...records);
+      wake?.();
+    },
+  };
+}
+
+const messages = (count: number, from = 0, extra: Partial<Parameters<typeof sqsRecord>[0]> = {}) =>
+  Array.from({ length: count }, (_, i) => sqsRecord({ id: `m${from + i}`, ...extra }));
+
+describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
+  it('gathers up to batchSize from several receives; with a window, a batch that is not full waits for it', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const batches: { at: number; ids: string[] }[] = [];
+    const start = clock.now();
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 25, maximumBatchingWindowInSeconds: 2 }),
+        queue: queue.port,
+        filter: () => true,
+        invoke: async (records) => {
+          batches.push({ at: clock.now() - start, ids: records.map((r) => r.itemIdentifier) });
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(messages(30));
+    await flush(10);
+    // 10 + 10 + 5 = batchSize: invoked at once, without waiting for the window.
+    expect(batches).toEqual([{ at: 0, ids: messages(25).map((m) => m.itemIdentifier) }]);
+    expect(queue.receives.slice(0, 3).map((r) => r.max)).toEqual([10, 10, 5]);
+    // The other 5 wait for the window (2 s), gathering what arrives meanwhile.
+    await clock.advance(1_000);
+    queue.push(messages(3, 30));
+    await clock.advance(500);
+    expect(batches).toHaveLength(1);
+    await clock.advance(500);
+    expect(batches[1]).toEqual({ at: 2_000, ids: messages(8, 25).map((m) => m.itemIdentifier) });
+    expect(queue.deleted).toHaveLength(33);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('without a window, invokes with what one receive returned', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const sizes: number[] = [];
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 100, maximumBatchingWindowInSeconds: 0 }),
+        queue: queue.port,
+        filter: () => true,
+        invoke: async (records) => {
+          sizes.push(records.length);
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(messages(23));
+    await flush(10);
+    expect(sizes).toEqual([10, 10, 3]);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('a message that would push the batch over 6 MB opens the next batch, and order is kept', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const batches: string[][] = [];
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10, maximumBatchingWindowInSeconds: 0 }),
+        queue: queue.port,
+        filter: () => true,
+        invoke: async (records) => {
+          batches.push(records.map((r) => r.itemIdentifier));
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    const mb = 1024 * 1024;
+    queue.push([
+      sqsRecord({ id: 'a', sizeBytes: 5 * mb }),
+      sqsRecord({ id: 'b', sizeBytes: 2 * mb }),
+      sqsRecord({ id: 'c', sizeBytes: 100 }),
+      sqsRecord({ id: 'd', sizeBytes: 3 * mb }),
+      sqsRecord({ id: 'e', sizeBytes: MAX_INVOKE_PAYLOAD_BYTES - 3 * mb - 100 - 14 - 2 }),
+      sqsRecord({ id: 'f', sizeBytes: 10 }),
+    ]);
+    await flush(20);
+    // c fits after a by size but must not overtake b.
+    expect(batches).toEqual([['a'], ['b', 'c', 'd'], ['e', 'f']]);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('deletes what the filter rejects without invoking, and deletes only the successes of a partial batch', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const progress: QueueProgress[] = [];
+    const invoked: string[][] = [];
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
+        queue: queue.port,
+        filter: (r) => r.itemIdentifier !== 'm1' && r.itemIdentifier !== 'm4',
+        invoke: async (records) => {
+          invoked.push(records.map((r) => r.itemIdentifier));
+          return partial(records.filter((r) => r.itemIdentifier === 'm2' || r.itemIdentifier === 'm5'));
+        },
+        clock,
+        logger: silentLogger,
+        onProgress: (e) => progress.push(e),
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(messages(6));
+    await flush(10);
+    expect(invoked).toEqual([['m0', 'm2', 'm3', 'm5']]);
+    expect(queue.deleted).toEqual(['m1', 'm4', 'm0', 'm3']);
+    expect(queue.failed).toEqual(['m2', 'm5']);
+    expect(progress).toEqual([
+      { kind: 'received', records: 6 },
+      { kind: 'filtered', records: 2 },
+      { kind: 'deleted', records: 2 },
+      { kind: 'failed', records: 2 },
+    ]);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('a function error deletes nothing: every message returns to the queue', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      { mapping: makeMapping({ source: SQS_SOURCE }), queue: queue.port, filter: () => true, invoke: async () => failure(), clock, logger: silentLogger },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(messages(3));
+    await flush(10);
+    expect(queue.deleted).toEqual([]);
+    expect(queue.failed).toEqual(['m0', 'm1', 'm2']);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('FIFO: a reported failure keeps every later message of its group failed, other groups are unaffected', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock, { fifo: true });
+    const stop = new AbortController();
+    const batch = [
+      sqsRecord({ id: 'a1', group: 'a' }),
+      sqsRecord({ id: 'b1', group: 'b' }),
+      sqsRecord({ id: 'a2', group: 'a' }),
+      sqsRecord({ id: 'b2', group: 'b' }),
+      sqsRecord({ id: 'a3', group: 'a' }),
+    ];
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE }),
+        queue: queue.port,
+        filter: () => true,
+        invoke: async (records) => partial(records.filter((r) => r.itemIdentifier === 'a2')),
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(batch);
+    await flush(10);
+    expect(queue.deleted).toEqual(['a1', 'b1', 'b2']);
+    expect(queue.failed).toEqual(['a2', 'a3']);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
+  it('stop: the in-flight batch finishes and is settled; the consumer ends', async () => {
+    const clock = createFakeClock();
+    const queue = createLiveQueue(clock);
+    const stop = new AbortController();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 5 }),
+        queue: queue.port,
+        filter: () => true,
+        invoke: async () => {
+          await held;
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    queue.push(messages(12));
+    await flush(10);
+    stop.abort();
+    release();
+    await clock.run(consumer);
+    expect(queue.deleted).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
+  it('over a replay queue: a message failing every time is received with ApproximateReceiveCount 1, 2, then dead-lettered by maxReceiveCount 2', async () => {
+    const clock = createFakeClock();
+    const ids = ['m0', 'm1', 'bad', 'm3'];
+    const queue = createReplayQueue({
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:orders',
+      fifo: false,
+      messages: ids.length,
+      maxReceiveCount: 2,
+      maxAttempts: 3,
+      receiveAs: (index, receiveCount) => sqsRecord({ id: ids[index] as string, receiveCount }),
+    });
+    const seen: string[][] = [];
+    await clock.run(
+      runQueueConsumer(
+        {
+          mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
+          queue,
+          filter: () => true,
+          invoke: async (records) => {
+            seen.push(records.map((r) => `${r.itemIdentifier}#${(r.event['attributes'] as Record<string, string>)['ApproximateReceiveCount']}`));
+            return partial(records.filter((r) => r.itemIdentifier === 'bad'));
+          },
+          clock,
+          logger: silentLogger,
+        },
+        new AbortController().signal,
+        new AbortController().signal,
+      ),
+    );
+    expect(seen).toEqual([['m0#1', 'm1#1', 'bad#1', 'm3#1'], ['bad#2']]);
+    expect(queue.stats.deadLettered.map((r) => r.itemIdentifier)).toEqual(['bad']);
+    expect(queue.stats.abandoned).toEqual([]);
+    expect(queue.exhausted()).toBe(true);
+  });
+
+  it('over a replay queue with several receive loops, every message is processed exactly once', async () => {
+    const clock = createFakeClock();
+    const queue = createReplayQueue({
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:orders',
+      fifo: false,
+      messages: 95,
+      maxAttempts: 3,
+      receiveAs: (index, receiveCount) => sqsRecord({ id: `m${index}`, receiveCount }),
+    });
+    const seen: string[] = [];
+    await clock.run(
+      runQueueConsumer(
+        {
+          mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
+          queue,
+          filter: () => true,
+          receivers: 3,
+          invoke: async (records) => {
+            seen.push(...records.map((r) => r.itemIdentifier));
+            await flush(1);
+            return success();
+          },
+          clock,
+          logger: silentLogger,
+        },
+        new AbortController().signal,
+        new AbortController().signal,
+      ),
+    );
+    expect([...seen].sort()).toEqual(Array.from({ length: 95 }, (_, i) => `m${i}`).sort());
+  });
+});
