@@ -18,7 +18,7 @@ function queue(options: { ids: string[]; groups?: (string | undefined)[]; maxRec
     },
   });
 }
-const ids = (records: { itemIdentifier: string }[]) => records.map((r) => r.itemIdentifier);
+const ids = (records: readonly { itemIdentifier: string }[]) => records.map((r) => r.itemIdentifier);
 const receiveCount = (record: { event: Record<string, unknown> }) => (record.event['attributes'] as Record<string, string>)['ApproximateReceiveCount'];
 
 describe('createReplayQueue (sqs-dead-letter-queues, FIFO message groups)', () => {
@@ -57,7 +57,7 @@ describe('createReplayQueue (sqs-dead-letter-queues, FIFO message groups)', () =
       await q.delete(got.filter((r) => r !== bad), never);
     }
     expect(await q.receive(10, 0, never)).toEqual([]);
-    expect(ids(q.stats.deadLettered as { itemIdentifier: string }[])).toEqual(['bad']);
+    expect(ids(q.stats.deadLettered)).toEqual(['bad']);
     // With a redrive policy, maxAttempts (1 here) does not apply: SQS would dead-letter, not drop.
     expect(q.stats.abandoned).toEqual([]);
     expect(q.exhausted()).toBe(true);
@@ -67,7 +67,7 @@ describe('createReplayQueue (sqs-dead-letter-queues, FIFO message groups)', () =
     const q = queue({ ids: ['bad'], maxAttempts: 3 });
     for (let i = 0; i < 3; i += 1) await q.settleFailed(await q.receive(10, 0, never), never);
     expect(await q.receive(10, 0, never)).toEqual([]);
-    expect(ids(q.stats.abandoned as { itemIdentifier: string }[])).toEqual(['bad']);
+    expect(ids(q.stats.abandoned)).toEqual(['bad']);
     expect(q.stats.deadLettered).toEqual([]);
     expect(q.exhausted()).toBe(true);
   });
