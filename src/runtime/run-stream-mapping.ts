@@ -2,6 +2,7 @@ import type { Mapping } from '../config/types.js';
 import { functionArn } from '../dispatch/failure-records.js';
 import { invokeBatch, type InvocationReport } from '../dispatch/invoke-batch.js';
 import { compileFilterCriteria } from '../filter/index.js';
+import type { DestinationSender } from '../dispatch/destinations.js';
 import type { Logger } from '../log.js';
 import { runStreamEngine } from '../../pollers/streams/stream-engine.js';
 import type { ShardReader } from '../../pollers/streams/shard-reader.js';
@@ -51,7 +52,9 @@ export async function runStreamMapping(
           ...(mapping.destinationConfig.onFailure ? { onFailureDestination: mapping.destinationConfig.onFailure.destination } : {}),
         },
         functionArn: functionArn(ctx.config.region, ctx.config.account, mapping.function),
-        sendToDestination: ctx.sendToDestination,
+        // A replay's own give-up is not AWS's RetryAttemptsExhausted (AWS would still be retrying):
+        // abandoned records are reported, never sent to the on-failure destination.
+        sendToDestination: capped ? skipRetryExhausted(ctx.sendToDestination) : ctx.sendToDestination,
       },
       clock: ctx.clock,
       logger,
@@ -68,4 +71,12 @@ export async function runStreamMapping(
     stop,
     abort,
   );
+}
+
+function skipRetryExhausted(send: DestinationSender): DestinationSender {
+  return async (destination, document, signal) => {
+    const condition = (document as { requestContext?: { condition?: unknown } }).requestContext?.condition;
+    if (condition === 'RetryAttemptsExhausted') return;
+    await send(destination, document, signal);
+  };
 }

@@ -34,7 +34,7 @@ export interface SluiceOptions {
 
 export interface Sluice {
   readonly mappings: readonly MappingHandle[];
-  /** Settles when every mapping stopped; rejects with the first mapping's error. */
+  /** Settles when every mapping stopped; then rejects with the first failed mapping's error. */
   readonly done: Promise<void>;
   /**
    * Two-phase shutdown: stop intake and let in-flight batches finish within `graceMs`,
@@ -74,6 +74,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     throw err;
   }
 
+  const replayCheckpoints = createMemoryCheckpointStore();
   const ctx: RuntimeContext = {
     config,
     logger,
@@ -81,13 +82,19 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     invokers,
     sendToDestination:
       options.sendToDestination ?? createDestinationSender(createAwsDestinationPorts(config, env), logger.child({ component: 'destinations' })),
-    checkpoints: options.checkpoints ?? (options.mode === 'replay' ? createMemoryCheckpointStore() : createFileCheckpointStore(config.stateDir)),
+    checkpoints: options.checkpoints ?? (options.mode === 'replay' ? replayCheckpoints : createFileCheckpointStore(config.stateDir)),
     ...(options.observe ? { observe: options.observe } : {}),
     replay: { ...defaultReplaySettings, ...options.replay },
   };
 
   const handles = mappings.map((mapping) =>
-    startMapping(mapping, ctx, options.replayFile === undefined ? {} : { replayFile: options.replayFile }),
+    startMapping(
+      mapping,
+      // A replay file is recorded history: every run replays all of it, so its positions are
+      // never saved across runs (`run` of the quickstart twice processes everything twice).
+      options.checkpoints === undefined && isReplayed(mapping, options) ? { ...ctx, checkpoints: replayCheckpoints } : ctx,
+      options.replayFile === undefined ? {} : { replayFile: options.replayFile },
+    ),
   );
   for (const handle of handles) {
     const { mapping } = handle;
@@ -102,7 +109,11 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
       'mapping started',
     );
   }
-  const done = Promise.all(handles.map((h) => h.done)).then(() => undefined);
+  // Every mapping settles before `done` does (and before invokers close), even when one fails.
+  const done = Promise.allSettled(handles.map((h) => h.done)).then((results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   const finished = done.finally(closeInvokers);
   finished.catch(() => undefined);
 
@@ -120,6 +131,10 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
       await finished.catch(() => undefined);
     },
   };
+}
+
+function isReplayed(mapping: Mapping, options: SluiceOptions): boolean {
+  return options.replayFile !== undefined || ('replay' in mapping.source && mapping.source.replay !== undefined);
 }
 
 function selectMappings(options: SluiceOptions): Mapping[] {
