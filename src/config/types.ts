@@ -62,8 +62,13 @@ export interface S3Source extends SourceBase {
   readonly events: readonly string[];
   /** Key filter rules, as S3's `Filter.Key.FilterRules`. */
   readonly filter?: { readonly prefix?: string; readonly suffix?: string };
-  /** Notifications delivered through a queue or topic (how AWS and LocalStack deliver them). */
-  readonly via?: { readonly queue: string } | { readonly topic: string };
+  /**
+   * Notifications delivered through a queue or topic (how AWS and LocalStack deliver them). With
+   * a topic, sluice subscribes `endpointUrl` (default its own `/s3/<mapping>` URL) at start.
+   */
+  readonly via?: { readonly queue: string } | { readonly topic: string; readonly endpointUrl?: string };
+  /** Events accepted but not yet handled, at most; a full queue answers 429. Default 1,000. */
+  readonly queueSize?: number;
 }
 
 export interface SnsSource extends SourceBase {
@@ -77,6 +82,8 @@ export interface SnsSource extends SourceBase {
   /** Verify message signatures; default true for AWS endpoints, false for emulators. */
   readonly verifySignatures?: boolean;
   readonly rawMessageDelivery: boolean;
+  /** Events accepted but not yet handled, at most; a full queue answers 503. Default 1,000. */
+  readonly queueSize?: number;
 }
 
 export interface ScheduleSource {
@@ -85,6 +92,8 @@ export interface ScheduleSource {
   readonly expression: string;
   /** IANA time zone, as EventBridge Scheduler has; default UTC. */
   readonly timezone: string;
+  /** Events accepted but not yet handled, at most; a tick that finds it full is logged and dropped. Default 1,000. */
+  readonly queueSize?: number;
 }
 
 export type Source = SqsSource | KinesisSource | DynamoDbSource | S3Source | SnsSource | ScheduleSource;
@@ -197,6 +206,11 @@ export interface Config {
   readonly stateDir: string;
   /** The push/health/control HTTP listener. */
   readonly http: { readonly host: string; readonly port: number; readonly token?: string };
+  /**
+   * SNS message signature checks: hosts (besides `sns.<region>.amazonaws.com`) that signing
+   * certificates may be fetched from over https.
+   */
+  readonly sns?: { readonly certificateHosts?: readonly string[] };
   readonly functions: Readonly<Record<string, FunctionConfig>>;
   readonly mappings: readonly Mapping[];
 }

@@ -2,8 +2,10 @@ import type { Clock } from '../clock.js';
 import type { Config, Mapping } from '../config/types.js';
 import type { DestinationSender } from '../dispatch/destinations.js';
 import type { InvocationObserver } from '../dispatch/invoke-batch.js';
+import type { HttpServer } from '../http/server.js';
 import type { Invoker } from '../invokers/invoker.js';
 import type { Logger } from '../log.js';
+import type { PushRuntime, PushSettings } from '../push/push-runtime.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
 
 /** Everything a running mapping needs from the composition root. */
@@ -17,6 +19,12 @@ export interface RuntimeContext {
   readonly checkpoints: CheckpointStore;
   readonly observe?: InvocationObserver;
   readonly replay: ReplaySettings;
+  /** The HTTP listener, when one was started (push mappings need it). */
+  readonly http?: HttpServer;
+  /** What S3 and SNS mappings share (routes, clients, signature verifier); present with `http`. */
+  readonly push?: PushRuntime;
+  /** Asynchronous-invocation knobs for push mappings (retry delays, concurrency); defaults are Lambda's. */
+  readonly pushSettings?: PushSettings;
 }
 
 export interface ReplaySettings {

@@ -7,6 +7,8 @@ import { SluiceError } from '../errors.js';
 import { createInvokerFactory } from '../invokers/create-invoker.js';
 import type { Invoker } from '../invokers/invoker.js';
 import type { Logger } from '../log.js';
+import type { PushSettings } from '../push/push-runtime.js';
+import { startPushListener } from '../push/start-push-listener.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
 import { createFileCheckpointStore } from '../state/file-checkpoint-store.js';
 import { createMemoryCheckpointStore } from '../state/memory-checkpoint-store.js';
@@ -30,12 +32,16 @@ export interface SluiceOptions {
   /** Invokers by function name, instead of building them from the config (tests). */
   readonly invokers?: ReadonlyMap<string, Invoker>;
   readonly env?: NodeJS.ProcessEnv;
+  /** Push mappings' asynchronous-invocation knobs (tests: short retry delays, a test CA for SNS certificates). */
+  readonly push?: PushSettings;
 }
 
 export interface Sluice {
   readonly mappings: readonly MappingHandle[];
   /** Settles when every mapping stopped; then rejects with the first failed mapping's error. */
   readonly done: Promise<void>;
+  /** The HTTP listener's base URL, when live S3 or SNS mappings started it. */
+  readonly httpUrl?: string;
   /**
    * Two-phase shutdown: stop intake and let in-flight batches finish within `graceMs`,
    * then abort what is left; checkpoints are saved and invokers closed either way.
@@ -67,8 +73,11 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     await Promise.allSettled(owned.map((i) => i.close()));
     factory.close();
   };
+  let listener: Awaited<ReturnType<typeof startPushListener>>;
   try {
     await Promise.all(owned.map((i) => i.check?.()));
+    const live = options.replayFile === undefined ? mappings.filter((m) => !('replay' in m.source && m.source.replay)) : [];
+    listener = await startPushListener({ config, env, logger, mappings: live, ...(options.push ? { settings: options.push } : {}) });
   } catch (err) {
     await closeInvokers();
     throw err;
@@ -85,6 +94,8 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     checkpoints: options.checkpoints ?? (options.mode === 'replay' ? replayCheckpoints : createFileCheckpointStore(config.stateDir)),
     ...(options.observe ? { observe: options.observe } : {}),
     replay: { ...defaultReplaySettings, ...options.replay },
+    ...(listener ? { http: listener.http, push: listener.push } : {}),
+    ...(options.push ? { pushSettings: options.push } : {}),
   };
 
   const handles = mappings.map((mapping) =>
@@ -114,12 +125,16 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   });
-  const finished = done.finally(closeInvokers);
+  const finished = done.finally(async () => {
+    await listener?.close();
+    await closeInvokers();
+  });
   finished.catch(() => undefined);
 
   return {
     mappings: handles,
     done: finished,
+    ...(listener ? { httpUrl: listener.url } : {}),
     async shutdown(graceMs) {
       for (const h of handles) h.stop();
       const timer = setTimeout(() => {
