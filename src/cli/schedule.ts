@@ -14,7 +14,12 @@ export const scheduleCommand: Command = {
       io.stderr.write(`usage: ${this.usage}\n`);
       return ExitCode.usage;
     }
-    const count = Number(stringOption(args, 'n') ?? 5);
+    const countText = stringOption(args, 'n') ?? '5';
+    const count = Number(countText);
+    if (!Number.isInteger(count) || count < 1) {
+      io.stderr.write(`-n must be a whole number >= 1, got "${countText}"\n`);
+      return ExitCode.usage;
+    }
     const fromText = stringOption(args, 'from');
     const from = fromText === undefined ? new Date() : new Date(fromText);
     if (Number.isNaN(from.getTime())) {
