@@ -50,7 +50,10 @@ async function main(argv: readonly string[]): Promise<void> {
           `AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}\n` +
           'Ctrl-C stops it.\n',
       );
+      // The emulator's process is unref'd (it must not keep test workers alive): hold the event loop open ourselves.
+      const keepAlive = setInterval(() => {}, 1 << 30);
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      clearInterval(keepAlive);
       await emulator.stop();
       return;
     }
