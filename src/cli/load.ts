@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config } from '../config/types.js';
-import { ConfigError, formatConfigIssue } from '../errors.js';
+import { ConfigError, formatConfigIssue, SluiceError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { DEFAULT_CONFIG_FILE, stringOption, type CliIo, type ParsedArgs } from './command.js';
+import { DEFAULT_CONFIG_FILE, ExitCode, stringOption, type CliIo, type ParsedArgs } from './command.js';
 
 /** Loads the config named by `--config` (default `sluice.yaml`), printing every problem on failure. */
 export async function loadConfigForCli(args: ParsedArgs, io: CliIo): Promise<Config | undefined> {
@@ -33,4 +33,21 @@ export function loggerForCli(args: ParsedArgs, io: CliIo): Logger {
     pretty: format === 'pretty' ? true : format === 'json' ? false : io.stdout.isTTY === true,
     destination: io.stdout,
   });
+}
+
+/** Selection problems (`--mapping`, `--file`) are usage errors: the exit code for a start failure. */
+const USAGE_CODES = new Set(['UnknownMapping', 'ReplayTarget', 'ConfigInvalid']);
+
+/**
+ * Starts something that may refuse to start (`startSluice`); a `SluiceError` is printed as
+ * one line and becomes exit code 2 (bad usage) or 1, instead of a stack trace.
+ */
+export async function startOrExit<T>(start: () => Promise<T>, io: CliIo): Promise<T | number> {
+  try {
+    return await start();
+  } catch (err) {
+    if (!(err instanceof SluiceError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return USAGE_CODES.has(err.code) ? ExitCode.usage : ExitCode.failed;
+  }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatSummary, summarize } from '../replay/replay-summary.js';
 import { startSluice } from '../runtime/sluice.js';
 import { configOption, ExitCode, listOption, stringOption, type Command } from './command.js';
-import { loadConfigForCli, loggerForCli, logOptions } from './load.js';
+import { loadConfigForCli, loggerForCli, logOptions, startOrExit } from './load.js';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -26,15 +26,20 @@ export const replayCommand: Command = {
       return ExitCode.usage;
     }
     const file = stringOption(args, 'file');
-    const sluice = await startSluice({
-      config,
-      logger,
-      mode: 'replay',
-      env: io.env,
-      only: listOption(args, 'mapping'),
-      ...(file === undefined ? {} : { replayFile: resolve(io.cwd, file) }),
-      replay: { maxAttempts },
-    });
+    const sluice = await startOrExit(
+      () =>
+        startSluice({
+          config,
+          logger,
+          mode: 'replay',
+          env: io.env,
+          only: listOption(args, 'mapping'),
+          ...(file === undefined ? {} : { replayFile: resolve(io.cwd, file) }),
+          replay: { maxAttempts },
+        }),
+      io,
+    );
+    if (typeof sluice === 'number') return sluice;
     await sluice.done.catch(() => undefined);
     const summary = await summarize(sluice.mappings);
     logger.flush();

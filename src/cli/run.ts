@@ -1,7 +1,7 @@
 import { formatSummary, summarize } from '../replay/replay-summary.js';
 import { startSluice } from '../runtime/sluice.js';
 import { configOption, ExitCode, listOption, stringOption, type Command } from './command.js';
-import { loadConfigForCli, loggerForCli, logOptions } from './load.js';
+import { loadConfigForCli, loggerForCli, logOptions, startOrExit } from './load.js';
 
 /** Default time in-flight batches get to finish after SIGTERM / SIGINT. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -25,7 +25,8 @@ export const runCommand: Command = {
       io.stderr.write(`--grace must be a number of seconds >= 0, got "${stringOption(args, 'grace')}"\n`);
       return ExitCode.usage;
     }
-    const sluice = await startSluice({ config, logger, mode: 'run', env: io.env, only: listOption(args, 'mapping') });
+    const sluice = await startOrExit(() => startSluice({ config, logger, mode: 'run', env: io.env, only: listOption(args, 'mapping') }), io);
+    if (typeof sluice === 'number') return sluice;
 
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -113,6 +113,15 @@ describe('sluice CLI', () => {
     expect(run.stderr).toContain('replay finished with records not handled');
   });
 
+  it('replay of an unknown mapping, or --file without exactly one mapping, is a usage error (exit 2) with a one-line message', () => {
+    const unknown = sluice(['replay', '--config', QUICKSTART, '--mapping', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe(`no mapping named "nope" in ${QUICKSTART}`);
+    const file = sluice(['replay', '--config', QUICKSTART, '--file', join(dir, 'three.jsonl')]);
+    expect(file.code).toBe(2);
+    expect(file.stderr.trim()).toBe('--file needs exactly one mapping (use --mapping NAME); 4 selected');
+  });
+
   it('replay --max-attempts must be a whole number (exit 2)', () => {
     const run = sluice(['replay', '--config', QUICKSTART, '--max-attempts', 'two']);
     expect(run.code).toBe(2);
