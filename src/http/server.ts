@@ -120,6 +120,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       logger.error({ err, method, path }, 'http handler threw');
       response = problem(500, 'InternalError', 'internal error');
     }
+    if (response.status >= 400) logger.info({ method, path, status: response.status, body: response.body?.toString() }, 'http request refused');
+    else logger.debug({ method, path, status: response.status }, 'http request');
     if (!res.destroyed) send(res, method, response);
   }
 

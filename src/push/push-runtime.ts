@@ -37,6 +37,13 @@ export interface PushRuntime {
   registerSns(mapping: string, handler: HttpHandler): () => void;
   sns(): SNSClient;
   sqs(): SQSClient;
+  /**
+   * A push mapping announces it is starting (before its first await); call the returned
+   * function once it serves (endpoint registered, subscription created, queue found) or failed.
+   */
+  starting(mapping: string): () => void;
+  /** Resolves once every mapping that announced itself has started (or failed). */
+  ready(): Promise<void>;
   /** Removes the routes and releases the clients. */
   close(): void;
 }
@@ -64,6 +71,7 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
   const s3 = new Map<string, { bucket: string; handler: HttpHandler }>();
   const sns = new Map<string, HttpHandler>();
   const snsEndpoint = resolveEndpoint('sns', config, env);
+  const pending = new Map<string, Promise<void>>();
   let snsClient: SNSClient | undefined;
   let sqsClient: SQSClient | undefined;
 
@@ -80,8 +88,8 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
     http.route('POST', '/sns/*', byMapping(sns, 'sns'), { maxBodyBytes: SNS_MAX_BODY_BYTES }),
   ];
 
+  // A restarted mapping registers again while its old run may still drain: the new one takes over the path.
   const register = <T>(table: Map<string, T>, name: string, entry: T): (() => void) => {
-    if (table.has(name)) throw new Error(`push endpoint for mapping "${name}" is already registered`);
     table.set(name, entry);
     return () => {
       if (table.get(name) === entry) table.delete(name);
@@ -101,6 +109,16 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
     registerSns: (mapping, handler) => register(sns, mapping, handler),
     sns: () => (snsClient ??= new SNSClient(clientConfig('sns', config, env))),
     sqs: () => (sqsClient ??= new SQSClient(clientConfig('sqs', config, env))),
+    starting(mapping) {
+      let done: () => void = () => undefined;
+      pending.set(mapping, new Promise<void>((resolve) => {
+        done = resolve;
+      }));
+      return () => done();
+    },
+    async ready() {
+      await Promise.all(pending.values());
+    },
     close() {
       for (const remove of routes) remove();
       snsClient?.destroy();

@@ -18,7 +18,8 @@ import { untilAborted } from './until-aborted.js';
 
 /**
  * The records a mapping takes from one notification, offered as one asynchronous event
- * `{ Records: [...] }`; records its rules reject are counted as filtered.
+ * `{ Records: [...] }`. Every record of a notification taken in counts into `records`, those
+ * its rules reject also into `filtered`; a refused notification counts nothing (it comes again).
  */
 export function acceptS3Records(
   source: S3Source,
@@ -29,10 +30,11 @@ export function acceptS3Records(
 ): OfferResult | 'filtered' {
   const matched = matchS3Records(source, records);
   if (matched.length === 0) {
+    stats.records += records.length;
     stats.filtered += records.length;
     return 'filtered';
   }
-  const result = intake.offer({ Records: matched }, matched.length, { ...describe, keys: matched.map((r) => r.s3.object.key) });
+  const result = intake.offer({ Records: matched }, records.length, { ...describe, keys: matched.map((r) => r.s3.object.key) });
   if (result === 'accepted') stats.filtered += records.length - matched.length;
   return result;
 }
@@ -125,6 +127,7 @@ export async function runS3Mapping(
   abort: AbortSignal,
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
+  const started = push.starting(mapping.name);
   const intake = createAsyncIntake(mapping, ctx, stats);
   let subscriptionArn: string | undefined;
   const unregister = push.registerS3(mapping.name, mapping.source.bucket, createS3Handler({ mapping, intake, stats, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
@@ -139,6 +142,7 @@ export async function runS3Mapping(
           clock: ctx.clock,
           logger,
           ...(push.settings.fullBackoffMs === undefined ? {} : { fullBackoffMs: push.settings.fullBackoffMs }),
+          onReady: started,
           accept: (records, messageId) => acceptS3Records(mapping.source, intake, stats, records, { sqsMessageId: messageId }),
         },
         stop,
@@ -156,9 +160,11 @@ export async function runS3Mapping(
           stop,
         );
       }
+      started();
       await untilAborted(stop);
     }
   } finally {
+    started();
     await intake.drain(abort);
     unregister();
   }

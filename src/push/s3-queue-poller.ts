@@ -17,6 +17,8 @@ export interface S3QueuePollerDeps {
   readonly logger: Logger;
   /** Long-poll wait; default 20 s. */
   readonly waitTimeSeconds?: number;
+  /** Called once the queue URL is known and polling begins. */
+  readonly onReady?: () => void;
   /** Pause before receiving again after the intake was full; default 1 s. */
   readonly fullBackoffMs?: number;
 }
@@ -33,6 +35,7 @@ export async function pollS3NotificationQueue(deps: S3QueuePollerDeps, stop: Abo
   const { sqs, logger, clock } = deps;
   const queueUrl = await resolveQueueUrl(sqs, deps.queue, stop);
   logger.info({ queueUrl }, 'polling S3 notifications from SQS');
+  deps.onReady?.();
   let failures = 0;
   while (!stop.aborted) {
     let messages: Message[];

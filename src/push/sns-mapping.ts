@@ -79,6 +79,7 @@ export async function runSnsMapping(
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
   const source = mapping.source;
+  const started = push.starting(mapping.name);
   const intake = createAsyncIntake(mapping, ctx, stats);
   let subscriptionArn: string | undefined;
   const unregister = push.registerSns(mapping.name, createSnsHandler({ mapping, intake, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
@@ -96,8 +97,10 @@ export async function runSnsMapping(
         stop,
       );
     }
+    started();
     await untilAborted(stop);
   } finally {
+    started();
     await intake.drain(abort);
     unregister();
   }
