@@ -5,6 +5,7 @@ import type { InvocationObserver } from '../dispatch/invoke-batch.js';
 import type { HttpServer } from '../http/server.js';
 import type { Invoker } from '../invokers/invoker.js';
 import type { Logger } from '../log.js';
+import type { SluiceMetrics } from '../ops/metrics.js';
 import type { PushRuntime, PushSettings } from '../push/push-runtime.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
 
@@ -25,6 +26,8 @@ export interface RuntimeContext {
   readonly push?: PushRuntime;
   /** Asynchronous-invocation knobs for push mappings (retry delays, concurrency); defaults are Lambda's. */
   readonly pushSettings?: PushSettings;
+  /** The instance's Prometheus metrics (`GET /metrics`); mappings are instrumented at their edges when set. */
+  readonly metrics?: SluiceMetrics;
 }
 
 export interface ReplaySettings {

@@ -7,6 +7,10 @@ import { SluiceError } from '../errors.js';
 import { createInvokerFactory } from '../invokers/create-invoker.js';
 import type { Invoker } from '../invokers/invoker.js';
 import type { Logger } from '../log.js';
+import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
+import { createSluiceMetrics, type SluiceMetrics } from '../ops/metrics.js';
+import { assertControlIsSafe, registerOpsRoutes } from '../ops/ops-routes.js';
 import type { PushSettings } from '../push/push-runtime.js';
 import { startPushListener } from '../push/start-push-listener.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
@@ -34,13 +38,22 @@ export interface SluiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Push mappings' asynchronous-invocation knobs (tests: short retry delays, a test CA for SNS certificates). */
   readonly push?: PushSettings;
+  /**
+   * Serve `/healthz`, `/readyz`, `/metrics` and `/mappings` on `config.http` (default: in `run` mode).
+   * Binding a non-loopback host needs `http.token`.
+   */
+  readonly ops?: boolean;
 }
 
 export interface Sluice {
+  /** The current handle of every mapping (a restarted mapping has a new handle). */
   readonly mappings: readonly MappingHandle[];
+  /** Disable / enable / replace mappings at runtime. */
+  readonly controller: MappingController;
+  readonly metrics: SluiceMetrics;
   /** Settles when every mapping stopped; then rejects with the first failed mapping's error. */
   readonly done: Promise<void>;
-  /** The HTTP listener's base URL, when live S3 or SNS mappings started it. */
+  /** The HTTP listener's base URL, when live S3 or SNS mappings or the ops endpoints started it. */
   readonly httpUrl?: string;
   /**
    * Two-phase shutdown: stop intake and let in-flight batches finish within `graceMs`,
@@ -58,6 +71,9 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const mappings = selectMappings(options);
+  const serveOps = options.ops ?? options.mode === 'run';
+  if (serveOps) assertControlIsSafe(config.http.host, config.http.token);
+  const metrics = createSluiceMetrics();
   const factory = createInvokerFactory(config, logger, env);
   const invokers = new Map<string, Invoker>(options.invokers ?? []);
   const owned: Invoker[] = [];
@@ -74,14 +90,20 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     factory.close();
   };
   let listener: Awaited<ReturnType<typeof startPushListener>>;
+  let opsHttp: HttpServer | undefined;
   try {
     await Promise.all(owned.map((i) => i.check?.()));
     const live = options.replayFile === undefined ? mappings.filter((m) => !('replay' in m.source && m.source.replay)) : [];
     listener = await startPushListener({ config, env, logger, mappings: live, ...(options.push ? { settings: options.push } : {}) });
+    if (serveOps && !listener) {
+      opsHttp = createHttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) });
+      await opsHttp.listen();
+    }
   } catch (err) {
     await closeInvokers();
     throw err;
   }
+  const http = listener?.http ?? opsHttp;
 
   const replayCheckpoints = createMemoryCheckpointStore();
   const ctx: RuntimeContext = {
@@ -96,17 +118,21 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     replay: { ...defaultReplaySettings, ...options.replay },
     ...(listener ? { http: listener.http, push: listener.push } : {}),
     ...(options.push ? { pushSettings: options.push } : {}),
+    metrics,
   };
 
-  const handles = mappings.map((mapping) =>
+  const start = (mapping: Mapping): MappingHandle =>
     startMapping(
       mapping,
       // A replay file is recorded history: every run replays all of it, so its positions are
       // never saved across runs (`run` of the quickstart twice processes everything twice).
       options.checkpoints === undefined && isReplayed(mapping, options) ? { ...ctx, checkpoints: replayCheckpoints } : ctx,
       options.replayFile === undefined ? {} : { replayFile: options.replayFile },
-    ),
-  );
+    );
+  const handles = mappings.map(start);
+  const controller = createMappingController(handles, start, logger);
+  const removeOpsRoutes =
+    serveOps && http ? registerOpsRoutes({ http, controller, metrics, ...(config.http.token === undefined ? {} : { token: config.http.token }) }) : undefined;
   for (const handle of handles) {
     const { mapping } = handle;
     logger.info(
@@ -121,28 +147,27 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     );
   }
   // Every mapping settles before `done` does (and before invokers close), even when one fails.
-  const done = Promise.allSettled(handles.map((h) => h.done)).then((results) => {
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  });
+  const done = controller.done;
   const finished = done.finally(async () => {
+    removeOpsRoutes?.();
     await listener?.close();
+    await opsHttp?.close();
     await closeInvokers();
   });
   finished.catch(() => undefined);
 
+  const httpUrl = listener?.url ?? opsHttp?.url;
   return {
-    mappings: handles,
+    get mappings() {
+      return controller.handles();
+    },
+    controller,
+    metrics,
     done: finished,
-    ...(listener ? { httpUrl: listener.url } : {}),
+    ...(httpUrl === undefined ? {} : { httpUrl }),
     async shutdown(graceMs) {
-      for (const h of handles) h.stop();
-      const timer = setTimeout(() => {
-        logger.warn({ graceMs }, 'grace period over; aborting in-flight work');
-        for (const h of handles) h.abort();
-      }, graceMs);
+      await controller.shutdown(graceMs);
       await done.catch(() => undefined);
-      clearTimeout(timer);
       await finished.catch(() => undefined);
     },
   };

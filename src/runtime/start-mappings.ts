@@ -3,6 +3,8 @@ import { createMappingStats, type MappingStats } from './mapping-stats.js';
 import { runReplayMapping } from './run-replay-mapping.js';
 import { runLiveMapping } from './run-live-mapping.js';
 import type { RuntimeContext } from './runtime-context.js';
+import { instrumentContext } from '../ops/instrument-context.js';
+import { reportWaitsTo } from './wait-for.js';
 
 /** AWS's event source mapping states. @see https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html */
 export type MappingState = 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled';
@@ -12,6 +14,10 @@ export interface MappingHandle {
   readonly mapping: Mapping;
   readonly stats: MappingStats;
   readonly state: MappingState;
+  /** What the mapping is waiting for (its queue or stream does not exist yet); undefined when not waiting. */
+  readonly waiting: string | undefined;
+  /** Stream mappings: the checkpoint per shard (sequence number or `SHARD_END`), as last loaded or saved. */
+  readonly positions: ReadonlyMap<string, string>;
   /** Settles when the mapping stopped (a replay reached its end, or `stop` finished draining). */
   readonly done: Promise<void>;
   /** Stops intake; in-flight batches finish. */
@@ -33,9 +39,18 @@ export function startMapping(mapping: Mapping, ctx: RuntimeContext, options: Sta
   let state: MappingState = 'Enabling';
   const replayFile = options.replayFile ?? ('replay' in mapping.source ? mapping.source.replay : undefined);
   const logger = ctx.logger.child({ mapping: mapping.name });
-  const run = replayFile
-    ? runReplayMapping(mapping, ctx, stats, stopController.signal, abortController.signal, replayFile)
-    : runLiveMapping(mapping, ctx, stats, stopController.signal, abortController.signal);
+  let waiting: string | undefined;
+  const positions = new Map<string, string>();
+  const mappingCtx = instrumentContext(ctx, mapping, (shardId, value) => positions.set(shardId, value));
+  const run = reportWaitsTo(
+    (what) => {
+      waiting = what;
+    },
+    () =>
+      replayFile
+        ? runReplayMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal, replayFile)
+        : runLiveMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal),
+  );
   state = 'Enabled';
   const done = run.then(
     () => {
@@ -55,6 +70,10 @@ export function startMapping(mapping: Mapping, ctx: RuntimeContext, options: Sta
     get state() {
       return state;
     },
+    get waiting() {
+      return waiting;
+    },
+    positions,
     done,
     stop() {
       if (state === 'Enabled') state = 'Disabling';

@@ -1,0 +1,145 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { InvocationReport } from '../dispatch/invoke-batch.js';
+import type { MappingStats } from '../runtime/mapping-stats.js';
+
+/** The labels every per-mapping series carries. */
+export interface MappingLabels {
+  readonly mapping: string;
+  readonly function: string;
+  /** The source type: `sqs`, `kinesis`, `dynamodb`, `s3`, `sns`, `schedule`. */
+  readonly source: string;
+}
+
+/** A stream shard's progress, as the shard consumer reports it. */
+export interface ShardProgressSample {
+  readonly millisBehindLatest?: number;
+}
+
+/**
+ * sluice's Prometheus metrics: one `Registry` per sluice instance (never prom-client's global
+ * one), so two instances in one process (tests, embedders) never mix their series.
+ * Names follow Prometheus conventions (`_total` counters, base units in the name).
+ */
+export interface SluiceMetrics {
+  readonly registry: Registry;
+  /** One invocation of a batch (or of an asynchronous event). */
+  invocation(labels: MappingLabels, report: InvocationReport): void;
+  /** The invoker answered `Throttled` (HTTP 429, Lambda's TooManyRequestsException). */
+  throttle(labels: MappingLabels): void;
+  /** Records handed to the on-failure destination. */
+  sentToDestination(labels: MappingLabels, records: number): void;
+  /** A stream shard's read: `MillisBehindLatest` becomes the iterator age. */
+  shardProgress(labels: MappingLabels, shard: string, sample: ShardProgressSample): void;
+  /**
+   * Counters the pipeline keeps in `MappingStats` (records filtered out, records in flight):
+   * brought up to date from the stats of the mappings running now, just before a scrape.
+   */
+  syncStats(labels: MappingLabels, stats: MappingStats): void;
+  /** Forgets a mapping's gauges (it was removed by a reload). */
+  forget(labels: MappingLabels): void;
+  /** The exposition text and its content type. */
+  scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+const MAPPING = ['mapping', 'function', 'source'] as const;
+const SHARD = [...MAPPING, 'shard'] as const;
+
+/** Creates the metrics of one sluice instance. */
+export function createSluiceMetrics(): SluiceMetrics {
+  const registry = new Registry();
+  const invocations = new Counter({ name: 'sluice_invocations_total', help: 'Function invocations (batches and asynchronous events).', labelNames: SHARD, registers: [registry] });
+  const functionErrors = new Counter({
+    name: 'sluice_function_errors_total',
+    help: 'Invocations that returned a function error (handled or unhandled) or an invalid batch response.',
+    labelNames: SHARD,
+    registers: [registry],
+  });
+  const throttles = new Counter({ name: 'sluice_throttles_total', help: 'Invocations the invoker throttled.', labelNames: MAPPING, registers: [registry] });
+  const duration = new Histogram({
+    name: 'sluice_invocation_duration_seconds',
+    help: 'Time from sending a batch to the invoker to its answer.',
+    labelNames: SHARD,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'sluice_batch_size',
+    help: 'Records per invocation.',
+    labelNames: SHARD,
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000],
+    registers: [registry],
+  });
+  const filtered = new Counter({ name: 'sluice_records_filtered_total', help: 'Records dropped by the filter criteria.', labelNames: MAPPING, registers: [registry] });
+  const sent = new Counter({
+    name: 'sluice_records_sent_to_destination_total',
+    help: 'Records (or asynchronous events) sent to the on-failure destination.',
+    labelNames: MAPPING,
+    registers: [registry],
+  });
+  const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: MAPPING, registers: [registry] });
+  const iteratorAge = new Gauge({
+    name: 'sluice_stream_iterator_age_milliseconds',
+    help: "Stream shards: MillisBehindLatest of the last read (Lambda's IteratorAge).",
+    labelNames: SHARD,
+    registers: [registry],
+  });
+  const offsetLag = new Gauge({
+    name: 'sluice_offset_lag_records',
+    help: 'Records read from the source and not yet finished (processed, filtered out or given up).',
+    labelNames: MAPPING,
+    registers: [registry],
+  });
+  // Stats are per running handle (a restart starts from zero): counters grow by the difference.
+  const seen = new WeakMap<MappingStats, { filtered: number; records: number }>();
+
+  const key = (labels: MappingLabels): Record<(typeof MAPPING)[number], string> => ({ mapping: labels.mapping, function: labels.function, source: labels.source });
+
+  return {
+    registry,
+    invocation(labels, report) {
+      const shardLabels = { ...key(labels), shard: report.shardId ?? '' };
+      invocations.inc(shardLabels);
+      const failed = report.outcome.kind === 'failure' && report.outcome.reason !== 'InvokerError' && report.outcome.reason !== 'PayloadTooLarge';
+      if (failed) functionErrors.inc(shardLabels);
+      duration.observe(shardLabels, report.durationMs / 1000);
+      batchSize.observe(shardLabels, report.records.length);
+    },
+    throttle(labels) {
+      throttles.inc(key(labels));
+    },
+    sentToDestination(labels, count) {
+      sent.inc(key(labels), count);
+    },
+    shardProgress(labels, shard, sample) {
+      if (sample.millisBehindLatest !== undefined) iteratorAge.set({ ...key(labels), shard }, sample.millisBehindLatest);
+    },
+    syncStats(labels, stats) {
+      const before = seen.get(stats) ?? { filtered: 0, records: 0 };
+      if (stats.filtered > before.filtered) filtered.inc(key(labels), stats.filtered - before.filtered);
+      if (stats.records > before.records) records.inc(key(labels), stats.records - before.records);
+      seen.set(stats, { filtered: stats.filtered, records: stats.records });
+      const finished = stats.processed + stats.filtered + stats.discarded + stats.deadLettered + stats.abandoned;
+      offsetLag.set(key(labels), Math.max(0, stats.records - finished));
+    },
+    forget(labels) {
+      offsetLag.remove(key(labels));
+    },
+    async scrape() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+/** Records in an on-failure destination document: the batch info's size, else one event. */
+export function recordsInDestinationDocument(document: unknown): number {
+  if (typeof document !== 'object' || document === null) return 1;
+  const doc = document as Record<string, unknown>;
+  for (const key of ['KinesisBatchInfo', 'DDBStreamBatchInfo']) {
+    const info = doc[key];
+    if (typeof info === 'object' && info !== null) {
+      const size = (info as { batchSize?: unknown }).batchSize;
+      if (typeof size === 'number') return size;
+    }
+  }
+  return 1;
+}
