@@ -130,6 +130,8 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
       options.replayFile === undefined ? {} : { replayFile: options.replayFile },
     );
   const handles = mappings.map(start);
+  // Push mappings serve (endpoints registered, subscriptions created) before start resolves.
+  await listener?.push.ready();
   const controller = createMappingController(handles, start, logger);
   const removeOpsRoutes =
     serveOps && http ? registerOpsRoutes({ http, controller, metrics, ...(config.http.token === undefined ? {} : { token: config.http.token }) }) : undefined;
