@@ -95,7 +95,9 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
       env: lambdaEnvironment({ fn, region: options.region, logStreamName: options.logStreamName }),
       execArgv: [`--max-old-space-size=${fn.memorySize}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // The event and response already cross as JSON text: the structured-clone channel copies
+      // that text as is, where 'json' would escape and re-parse it (~3x slower for large batches).
+      serialization: 'advanced',
     });
     let stderrTail = '';
     proc.stdout?.on('data', (chunk: Buffer) => options.output.stdout.write(chunk));
