@@ -1,15 +1,17 @@
 /**
  * The `sluice` command line: `sluice <command> [options]`, `--help` on every command.
  */
+import { disableCommand, enableCommand } from './cli/control.js';
 import { eventsCommand, runEvents } from './cli/events.js';
 import { ExitCode, parseCommandArgs, type CliIo, type Command } from './cli/command.js';
 import { recordCommand } from './cli/record.js';
 import { replayCommand } from './cli/replay.js';
 import { runCommand } from './cli/run.js';
 import { scheduleCommand } from './cli/schedule.js';
+import { statusCommand } from './cli/status.js';
 import { validateCommand } from './cli/validate.js';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, recordCommand, eventsCommand, scheduleCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, recordCommand, eventsCommand, scheduleCommand, statusCommand, enableCommand, disableCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
