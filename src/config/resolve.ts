@@ -53,6 +53,7 @@ export function resolveConfig(raw: RawConfig, context: ResolveContext): Config {
     ...(raw.endpoint === undefined ? {} : { endpoint: raw.endpoint }),
     stateDir: path.resolve(baseDir, raw.stateDir ?? DEFAULT_STATE_DIR),
     http: { host: raw.http.host, port: raw.http.port, ...(raw.http.token === undefined ? {} : { token: raw.http.token }) },
+    ...(raw.sns?.certificateHosts === undefined ? {} : { sns: { certificateHosts: [...raw.sns.certificateHosts] } }),
     functions,
     mappings: raw.mappings.map((mapping, index) => resolveMapping(mapping, baseDir, context.mappingLocation(index))),
   };
@@ -172,7 +173,15 @@ function resolveSource(raw: RawSource, baseDir: string): Source {
                 ...(raw.filter.suffix === undefined ? {} : { suffix: raw.filter.suffix }),
               },
             }),
-        ...(raw.via === undefined ? {} : { via: 'queue' in raw.via ? { queue: raw.via.queue } : { topic: raw.via.topic } }),
+        ...(raw.via === undefined
+          ? {}
+          : {
+              via:
+                'queue' in raw.via
+                  ? { queue: raw.via.queue }
+                  : { topic: raw.via.topic, ...(raw.via.endpointUrl === undefined ? {} : { endpointUrl: raw.via.endpointUrl }) },
+            }),
+        ...(raw.queueSize === undefined ? {} : { queueSize: raw.queueSize }),
         ...replay,
       };
     case 'sns':
@@ -183,9 +192,10 @@ function resolveSource(raw: RawSource, baseDir: string): Source {
         ...(raw.endpointUrl === undefined ? {} : { endpointUrl: raw.endpointUrl }),
         ...(raw.verifySignatures === undefined ? {} : { verifySignatures: raw.verifySignatures }),
         rawMessageDelivery: raw.rawMessageDelivery,
+        ...(raw.queueSize === undefined ? {} : { queueSize: raw.queueSize }),
         ...replay,
       };
     case 'schedule':
-      return { type: 'schedule', expression: raw.expression, timezone: raw.timezone };
+      return { type: 'schedule', expression: raw.expression, timezone: raw.timezone, ...(raw.queueSize === undefined ? {} : { queueSize: raw.queueSize }) };
   }
 }

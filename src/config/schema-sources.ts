@@ -77,11 +77,12 @@ export const s3SourceSchema = z
       .optional()
       .describe('Object key filter rules (prefix / suffix).'),
     via: z
-      .union([z.strictObject({ queue: nonEmptyString() }), z.strictObject({ topic: nonEmptyString() })], {
+      .union([z.strictObject({ queue: nonEmptyString() }), z.strictObject({ topic: nonEmptyString(), endpointUrl: httpUrl().optional() })], {
         error: 'must be either { queue: NAME } or { topic: NAME }',
       })
       .optional()
       .describe('Notifications delivered through an SQS queue or SNS topic, as AWS and LocalStack deliver them.'),
+    queueSize: z.number().int().min(1).max(100_000).optional().describe('Asynchronous intake queue bound; when full, deliveries get 429 / 503 and are retried by the sender; default 1,000.'),
     replay: replay(),
   })
   .describe('S3 event notifications (asynchronous invocation).');
@@ -95,6 +96,7 @@ export const snsSourceSchema = z
     endpointUrl: httpUrl().optional().describe("The URL at which SNS reaches sluice's endpoint (required with subscribe)."),
     verifySignatures: z.boolean().optional().describe('Verify message signatures; default true for AWS, false for emulators.'),
     rawMessageDelivery: z.boolean().default(false).describe('SNS raw message delivery; default false.'),
+    queueSize: z.number().int().min(1).max(100_000).optional().describe('Asynchronous intake queue bound; when full, deliveries get 429 / 503 and are retried by the sender; default 1,000.'),
     replay: replay(),
   })
   .describe('An SNS topic (asynchronous invocation).');
@@ -105,6 +107,7 @@ export const scheduleSourceSchema = z
     type: z.literal('schedule'),
     expression: nonEmptyString().describe('rate(...), cron(...) or at(...), as EventBridge Scheduler has them.'),
     timezone: timeZone().default('UTC').describe('IANA time zone for cron and at expressions; default UTC.'),
+    queueSize: z.number().int().min(1).max(100_000).optional().describe('Asynchronous intake queue bound; when full, deliveries get 429 / 503 and are retried by the sender; default 1,000.'),
   })
   .describe('A schedule (asynchronous invocation).');
 

@@ -177,6 +177,15 @@ export const configSchema = z
       })
       .prefault({})
       .describe(`The push, health and control HTTP listener; default 127.0.0.1:${DEFAULT_HTTP_PORT}.`),
+    sns: z
+      .strictObject({
+        certificateHosts: z
+          .array(nonEmptyString())
+          .optional()
+          .describe('Hosts SNS signing certificates may be fetched from (https only); default sns.<region>.amazonaws.com.'),
+      })
+      .optional()
+      .describe('SNS HTTP delivery settings.'),
     limits: z
       .strictObject({
         maxFiltersPerMapping: intBetween(1, 10, 'AWS quota maximum')
