@@ -5,13 +5,14 @@ import { disableCommand, enableCommand } from './cli/control.js';
 import { eventsCommand, runEvents } from './cli/events.js';
 import { ExitCode, parseCommandArgs, type CliIo, type Command } from './cli/command.js';
 import { recordCommand } from './cli/record.js';
+import { localstackCommand } from './cli/localstack.js';
 import { replayCommand } from './cli/replay.js';
 import { runCommand } from './cli/run.js';
 import { scheduleCommand } from './cli/schedule.js';
 import { statusCommand } from './cli/status.js';
 import { validateCommand } from './cli/validate.js';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, recordCommand, eventsCommand, scheduleCommand, statusCommand, enableCommand, disableCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, replayCommand, recordCommand, eventsCommand, scheduleCommand, localstackCommand, statusCommand, enableCommand, disableCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

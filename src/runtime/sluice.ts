@@ -6,6 +6,7 @@ import type { InvocationObserver } from '../dispatch/invoke-batch.js';
 import { SluiceError } from '../errors.js';
 import { createInvokerFactory } from '../invokers/create-invoker.js';
 import type { Invoker } from '../invokers/invoker.js';
+import { waitForLocalStackIfUsed } from '../localstack/wait-for-localstack.js';
 import type { Logger } from '../log.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
@@ -38,6 +39,8 @@ export interface SluiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Push mappings' asynchronous-invocation knobs (tests: short retry delays, a test CA for SNS certificates). */
   readonly push?: PushSettings;
+  /** Aborts the start: `run` mode's wait for LocalStack to be ready. */
+  readonly signal?: AbortSignal;
   /**
    * Serve `/healthz`, `/readyz`, `/metrics` and `/mappings` on `config.http` (default: in `run` mode).
    * Binding a non-loopback host needs `http.token`.
@@ -74,6 +77,9 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const serveOps = options.ops ?? options.mode === 'run';
   if (serveOps) assertControlIsSafe(config.http.host, config.http.token);
   const metrics = createSluiceMetrics();
+  if (options.mode === 'run' && options.replayFile === undefined) {
+    await waitForLocalStackIfUsed(mappings, config, env, logger, options.signal ?? new AbortController().signal);
+  }
   const factory = createInvokerFactory(config, logger, env);
   const invokers = new Map<string, Invoker>(options.invokers ?? []);
   const owned: Invoker[] = [];
