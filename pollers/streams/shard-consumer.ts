@@ -80,20 +80,38 @@ export async function runShardConsumer(
   };
   let readerDone = false;
   let shardEnded = false;
-  let savedPosition: Promise<void> = Promise.resolve();
+  let pendingCheckpoint: string | undefined;
+  let writing: Promise<void> | undefined;
 
-  /** Checkpoints are written one after another, so the last one written is the furthest. */
+  /**
+   * Checkpoints are written one after another, and only the furthest position waiting
+   * is written (a slow store never falls further behind than one write).
+   */
   const saveCheckpoint = (value: string): void => {
-    savedPosition = savedPosition.then(async () => {
-      if (fault !== undefined) return;
-      try {
-        await deps.store.checkpoint(deps.lease, value);
-        deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value });
-      } catch (err) {
-        logger.error({ err, checkpoint: value }, 'checkpoint failed');
-        fail(err);
+    pendingCheckpoint = value;
+    writing ??= writeCheckpoints();
+  };
+  async function writeCheckpoints(): Promise<void> {
+    try {
+      for (;;) {
+        const value = pendingCheckpoint;
+        if (value === undefined || fault !== undefined) return;
+        pendingCheckpoint = undefined;
+        try {
+          await deps.store.checkpoint(deps.lease, value);
+          deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value });
+        } catch (err) {
+          logger.error({ err, checkpoint: value }, 'checkpoint failed');
+          fail(err);
+        }
       }
-    });
+    } finally {
+      writing = undefined;
+    }
+  }
+  /** Resolves once every position done so far is saved. */
+  const checkpointsSaved = async (): Promise<void> => {
+    while (writing !== undefined) await writing;
   };
   const markDone = (records: readonly PipelineRecord[]): void => {
     tracker.done(records);
@@ -199,6 +217,12 @@ export async function runShardConsumer(
           continue;
         }
       }
+      // The previous batch's checkpoint is saved before the next batch is invoked, as KCL's
+      // processors checkpoint: a crash then delivers at most the batch in flight again.
+      if (writing !== undefined) {
+        await checkpointsSaved();
+        continue;
+      }
       const batch = lane.buffer.splice(0, nextBatchLength(lane.buffer, limits));
       if (lane.buffer.length > 0) lane.firstBufferedAt = clock.now();
       changed.notify();
@@ -238,7 +262,7 @@ export async function runShardConsumer(
     }),
   );
   const settled = await Promise.allSettled([reading, ...processing]);
-  await savedPosition;
+  await checkpointsSaved();
   if (fault !== undefined) throw fault.error;
   const aborted = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (aborted) throw aborted.reason;

@@ -231,9 +231,13 @@ export interface StreamMappingOptions {
 }
 
 /** A temporary directory with a sluice YAML config of one function `fn` and one stream mapping. */
-export async function writeStreamConfig(emulator: Emulator, options: StreamMappingOptions, handlerSource?: string): Promise<{ dir: string; file: string }> {
+export async function writeStreamConfig(
+  emulator: Emulator,
+  options: StreamMappingOptions,
+  handlerSource?: (dir: string) => string,
+): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-stream-int-'));
-  await writeFile(join(dir, 'handler.mjs'), handlerSource ?? 'export const handler = async () => null;\n');
+  await writeFile(join(dir, 'handler.mjs'), handlerSource?.(dir) ?? 'export const handler = async () => null;\n');
   const lines = [
     `region: ${emulator.region}`,
     'account: "000000000000"',
