@@ -1,4 +1,5 @@
 import { formatSummary, summarize } from '../replay/replay-summary.js';
+import { createConfigReloader, localHandlerFiles, watchFiles } from '../ops/config-reloader.js';
 import { startSluice } from '../runtime/sluice.js';
 import { configOption, ExitCode, listOption, stringOption, type Command } from './command.js';
 import { loadConfigForCli, loggerForCli, logOptions, startOrExit } from './load.js';
@@ -9,12 +10,13 @@ const DEFAULT_GRACE_SECONDS = 30;
 export const runCommand: Command = {
   name: 'run',
   summary: 'run every enabled mapping until SIGTERM / SIGINT (or until every replay ends)',
-  usage: 'sluice run [--config FILE] [--mapping NAME]... [--grace SECONDS] [--log-level LEVEL] [--log-format json|pretty]',
+  usage: 'sluice run [--config FILE] [--mapping NAME]... [--grace SECONDS] [--watch] [--log-level LEVEL] [--log-format json|pretty]',
   options: {
     ...configOption,
     ...logOptions,
     mapping: { type: 'string', short: 'm', multiple: true },
     grace: { type: 'string' },
+    watch: { type: 'boolean' },
   },
   async run(args, io) {
     const config = await loadConfigForCli(args, io);
@@ -40,11 +42,26 @@ export const runCommand: Command = {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // SIGHUP (and, with --watch, a saved config file) reloads the config mapping by mapping.
+    const reloadConfig = createConfigReloader({ file: config.file, env: io.env, sluice, logger });
+    const onHangup = (): void => {
+      if (signals === 0) void reloadConfig();
+    };
+    process.on('SIGHUP', onHangup);
+    const watchers =
+      args.values['watch'] === true
+        ? [
+            watchFiles([config.file], onHangup, logger),
+            watchFiles(localHandlerFiles(config), () => void sluice.reloadHandlers(), logger),
+          ]
+        : [];
     try {
       await sluice.done.catch(() => undefined);
     } finally {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
+      process.off('SIGHUP', onHangup);
+      for (const w of watchers) w.close();
     }
     const summary = await summarize(sluice.mappings);
     logger.info('sluice stopped');

@@ -12,6 +12,7 @@ import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
 import { createSluiceMetrics, type SluiceMetrics } from '../ops/metrics.js';
 import { assertControlIsSafe, registerOpsRoutes } from '../ops/ops-routes.js';
+import { applyReload, planReload, type ReloadPlan } from '../ops/reload.js';
 import type { PushSettings } from '../push/push-runtime.js';
 import { startPushListener } from '../push/start-push-listener.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
@@ -54,6 +55,14 @@ export interface Sluice {
   /** Disable / enable / replace mappings at runtime. */
   readonly controller: MappingController;
   readonly metrics: SluiceMetrics;
+  /**
+   * Applies a new (already validated) config mapping by mapping: only mappings whose definition
+   * or function changed restart. Rejects, leaving everything as it was, when a new function
+   * cannot be invoked. Reloads run one at a time.
+   */
+  reload(next: Config): Promise<ReloadPlan>;
+  /** Local handlers: retire warm environments so the next invocation loads the edited code. */
+  reloadHandlers(): Promise<void>;
   /** Settles when every mapping stopped; then rejects with the first failed mapping's error. */
   readonly done: Promise<void>;
   /** The HTTP listener's base URL, when live S3 or SNS mappings or the ops endpoints started it. */
@@ -91,8 +100,10 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     invokers.set(name, invoker);
     owned.push(invoker);
   }
+  const provided = new Set(options.invokers?.values() ?? []);
   const closeInvokers = async (): Promise<void> => {
-    await Promise.allSettled(owned.map((i) => i.close()));
+    // The current invokers (a reload may have replaced some), not those the caller provided.
+    await Promise.allSettled([...invokers.values()].filter((i) => !provided.has(i)).map((i) => i.close()));
     factory.close();
   };
   let listener: Awaited<ReturnType<typeof startPushListener>>;
@@ -112,7 +123,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const http = listener?.http ?? opsHttp;
 
   const replayCheckpoints = createMemoryCheckpointStore();
-  const ctx: RuntimeContext = {
+  let ctx: RuntimeContext = {
     config,
     logger,
     clock: options.clock ?? systemClock,
@@ -164,6 +175,34 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   });
   finished.catch(() => undefined);
 
+  let currentConfig = config;
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = async (next: Config): Promise<ReloadPlan> => {
+    const reloadFactory = createInvokerFactory(next, logger, env);
+    const plan = planReload(currentConfig, controller.handles().map((h) => h.mapping.name), next, options.only);
+    await applyReload(plan, next, {
+      controller,
+      invokers,
+      logger,
+      async createInvoker(fn) {
+        const given = options.invokers?.get(fn.name);
+        if (given) return given;
+        const invoker = reloadFactory.create(fn);
+        try {
+          await invoker.check?.();
+        } catch (err) {
+          await invoker.close();
+          throw err;
+        }
+        return invoker;
+      },
+      useConfig(c) {
+        currentConfig = c;
+        ctx = { ...ctx, config: c };
+      },
+    });
+    return plan;
+  };
   const httpUrl = listener?.url ?? opsHttp?.url;
   return {
     get mappings() {
@@ -172,6 +211,15 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     controller,
     metrics,
     done: finished,
+    async reloadHandlers() {
+      const local = [...invokers.values()].filter((i): i is Invoker & { reload(): Promise<void> } => 'reload' in i && typeof i.reload === 'function');
+      await Promise.allSettled(local.map((i) => i.reload()));
+    },
+    reload(next) {
+      const result = reloading.then(() => reload(next));
+      reloading = result.catch(() => undefined);
+      return result;
+    },
     ...(httpUrl === undefined ? {} : { httpUrl }),
     async shutdown(graceMs) {
       await controller.shutdown(graceMs);
