@@ -80,7 +80,7 @@ describe('a sluice process killed with SIGKILL mid-stream', () => {
     const out = join(dir, 'delivered.jsonl');
 
     const first = run(file, dir);
-    await eventually(async () => (readLines(out).length >= RECORDS / 4 ? true : undefined), 90_000, "a quarter of the records delivered");
+    await eventually(async () => (readLines(out).length >= RECORDS / 4 ? true : undefined), 90_000, 'a quarter of the records delivered');
     first.kill('SIGKILL');
     await exited(first);
     const beforeRestart = readLines(out);
