@@ -8,6 +8,8 @@ import { GetBucketNotificationConfigurationCommand, PutObjectCommand, S3Client }
 import { GetTopicAttributesCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
 import type { InvocationReport } from '../../src/dispatch/invoke-batch.js';
@@ -92,6 +94,47 @@ describe('createExampleResources', () => {
   it('is idempotent: a second run finds the same resources', async () => {
     await expect(createExampleResources({ region: 'us-east-1', env })).resolves.toEqual(created);
   });
+});
+
+function captureIo(ioEnv: NodeJS.ProcessEnv): { io: Parameters<typeof main>[1]; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void): Writable =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        append(chunk.toString('utf8'));
+        done();
+      },
+    });
+  return {
+    io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: ioEnv, cwd: process.cwd() },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('sluice localstack create-resources (what the compose file runs)', () => {
+  it('creates (here: finds) every resource and logs them, exit code 0', async () => {
+    const { io, out, err } = captureIo({ ...env, SLUICE_LOG_LEVEL: 'info' });
+    const code = await main(['localstack', 'create-resources', '--endpoint', moto().endpoint, '--log-format', 'json'], io);
+    expect(err()).toBe('');
+    expect(code).toBe(0);
+    const ready = out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line['msg'] === 'example resources ready');
+    expect(ready).toMatchObject({ queueUrl: created.queueUrl, streamArn: created.streamArn, topicArn: created.topicArn });
+  });
+
+  it.each([[['localstack']], [['localstack', 'delete-everything']], [['localstack', 'create-resources', '--endpoint', 'not a url']]])(
+    '%j is a usage error',
+    async (argv) => {
+      const { io, err } = captureIo({});
+      expect(await main(argv, io)).toBe(2);
+      expect(err()).not.toBe('');
+    },
+  );
 });
 
 describe('localstack/sluice.yaml against the created resources', () => {
