@@ -72,9 +72,10 @@ export async function applyReload(plan: ReloadPlan, next: Config, deps: ApplyRel
   const fresh = new Map<string, Invoker>();
   try {
     for (const name of needed) {
+      if (invokers.has(name) && !plan.changedFunctions.includes(name)) continue;
       const fn = next.functions[name];
       if (!fn) throw new Error(`function "${name}" is not defined`);
-      if (!invokers.has(name) || plan.changedFunctions.includes(name)) fresh.set(name, await deps.createInvoker(fn));
+      fresh.set(name, await deps.createInvoker(fn));
     }
   } catch (err) {
     await Promise.allSettled([...fresh.values()].map((i) => i.close()));

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { InvocationReport } from '../../src/dispatch/invoke-batch.js';
+import { SluiceError } from '../../src/errors.js';
+import type { Invoker } from '../../src/invokers/invoker.js';
+import { silentLogger } from '../../src/log.js';
+import { instrumentContext, labelsOf } from '../../src/ops/instrument-context.js';
+import { createSluiceMetrics, recordsInDestinationDocument } from '../../src/ops/metrics.js';
+import { createMappingStats } from '../../src/runtime/mapping-stats.js';
+import { defaultReplaySettings, type RuntimeContext } from '../../src/runtime/runtime-context.js';
+import { createMemoryCheckpointStore } from '../../src/state/memory-checkpoint-store.js';
+import { systemClock } from '../../src/clock.js';
+import { makeMapping } from '../support/mapping.js';
+import { opsConfig } from './support.js';
+
+const labels = { mapping: 'm', function: 'fn', source: 'kinesis' };
+const series = 'mapping="m",function="fn",source="kinesis"';
+
+function report(outcome: InvocationReport['outcome'], records = 3, shardId?: string): InvocationReport {
+  return {
+    mapping: 'm',
+    ...(shardId === undefined ? {} : { shardId }),
+    event: {},
+    records: Array.from({ length: records }, () => ({}) as InvocationReport['records'][number]),
+    outcome,
+    durationMs: 120,
+  };
+}
+
+describe('createSluiceMetrics', () => {
+  it.each([
+    ['success', { kind: 'success', response: null, requestId: 'r' }, 0],
+    ['function error', { kind: 'failure', reason: 'FunctionError', message: 'boom', requestId: 'r' }, 1],
+    ['invalid batch response', { kind: 'failure', reason: 'InvalidResponse', message: 'bad', requestId: 'r' }, 1],
+    ['invoker unreachable (not a function error)', { kind: 'failure', reason: 'InvokerError', message: 'down', requestId: 'r' }, 0],
+  ] as const)('%s: counts the invocation, its duration and batch size; function errors %i', async (_, outcome, errors) => {
+    const metrics = createSluiceMetrics();
+    metrics.invocation(labels, report(outcome, 3, 'shardId-1'));
+    const { body, contentType } = await metrics.scrape();
+    expect(contentType).toMatch(/^text\/plain/);
+    expect(body).toContain(`sluice_invocations_total{${series},shard="shardId-1"} 1`);
+    expect(body).toContain(`sluice_batch_size_sum{${series},shard="shardId-1"} 3`);
+    expect(body).toContain(`sluice_invocation_duration_seconds_sum{${series},shard="shardId-1"} 0.12`);
+    if (errors > 0) expect(body).toContain(`sluice_function_errors_total{${series},shard="shardId-1"} ${errors}`);
+    else expect(body).not.toContain('sluice_function_errors_total{');
+  });
+
+  it('keeps one registry per instance (two instances never share series)', async () => {
+    const one = createSluiceMetrics();
+    const two = createSluiceMetrics();
+    one.invocation(labels, report({ kind: 'success', response: null, requestId: 'r' }));
+    expect((await two.scrape()).body).not.toContain('sluice_invocations_total{');
+  });
+
+  it('counts filtered and received records from the stats by difference, and sets the lag', async () => {
+    const metrics = createSluiceMetrics();
+    const stats = createMappingStats();
+    Object.assign(stats, { records: 10, filtered: 4, processed: 2 });
+    metrics.syncStats(labels, stats);
+    Object.assign(stats, { records: 12, filtered: 5 });
+    metrics.syncStats(labels, stats);
+    const restarted = createMappingStats();
+    Object.assign(restarted, { records: 1, filtered: 1, processed: 0 });
+    metrics.syncStats(labels, restarted);
+    const { body } = await metrics.scrape();
+    expect(body).toContain(`sluice_records_filtered_total{${series}} 6`);
+    expect(body).toContain(`sluice_records_received_total{${series}} 13`);
+    expect(body).toContain(`sluice_offset_lag_records{${series}} 0`);
+  });
+
+  it('sets the iterator age per shard', async () => {
+    const metrics = createSluiceMetrics();
+    metrics.shardProgress(labels, 'shardId-7', { millisBehindLatest: 1500 });
+    metrics.shardProgress(labels, 'shardId-7', {});
+    expect((await metrics.scrape()).body).toContain(`sluice_stream_iterator_age_milliseconds{${series},shard="shardId-7"} 1500`);
+  });
+
+  it.each([
+    [{ KinesisBatchInfo: { batchSize: 7 } }, 7],
+    [{ DDBStreamBatchInfo: { batchSize: 2 } }, 2],
+    [{ requestPayload: {} }, 1],
+    ['x', 1],
+  ])('destination document %j holds %i records', (doc, n) => {
+    expect(recordsInDestinationDocument(doc)).toBe(n);
+  });
+});
+
+describe('instrumentContext', () => {
+  it('counts throttles, destination sends and invocations, and reports checkpoints', async () => {
+    const metrics = createSluiceMetrics();
+    const throttling: Invoker = {
+      invoke: async () => {
+        throw new SluiceError('Throttled', 'slow down', { retryable: true });
+      },
+      close: async () => undefined,
+    };
+    const sent: unknown[] = [];
+    const mapping = makeMapping({ name: 'm', function: 'fn' });
+    const ctx: RuntimeContext = {
+      config: opsConfig('/tmp', [mapping]),
+      logger: silentLogger,
+      clock: systemClock,
+      invokers: new Map([['fn', throttling]]),
+      sendToDestination: async (_d, doc) => {
+        sent.push(doc);
+      },
+      checkpoints: createMemoryCheckpointStore(),
+      replay: defaultReplaySettings,
+      metrics,
+    };
+    const seen: [string, string][] = [];
+    const instrumented = instrumentContext(ctx, mapping, (shard, value) => seen.push([shard, value]));
+    await expect(instrumented.invokers.get('fn')?.invoke({})).rejects.toThrow('slow down');
+    await instrumented.sendToDestination('arn:aws:sqs:us-east-1:000000000000:dlq', { KinesisBatchInfo: { batchSize: 4 } });
+    instrumented.observe?.(report({ kind: 'success', response: null, requestId: 'r' }));
+    const key = { mapping: 'm', streamArn: 'arn', shardId: 'shardId-1' };
+    const lease = await instrumented.checkpoints.acquireLease(key, 'me');
+    await instrumented.checkpoints.checkpoint(lease, '42');
+    const { body } = await metrics.scrape();
+    expect(body).toContain(`sluice_throttles_total{${series}} 1`);
+    expect(body).toContain(`sluice_records_sent_to_destination_total{${series}} 4`);
+    expect(body).toContain(`sluice_invocations_total{${series},shard=""} 1`);
+    expect(sent).toHaveLength(1);
+    expect(seen).toEqual([['shardId-1', '42']]);
+    expect(labelsOf(mapping)).toEqual(labels);
+  });
+});
