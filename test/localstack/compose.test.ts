@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config/index.js';
+import { interpolate, loadConfig } from '../../src/config/index.js';
+import { assertControlIsSafe } from '../../src/ops/ops-routes.js';
 
 const dir = fileURLToPath(new URL('../../localstack/', import.meta.url));
 
@@ -86,9 +87,14 @@ describe('localstack/docker-compose.yml', () => {
 
   it("sluice.yaml loads with the sluice service's environment, SNS reaching sluice by its service name", async () => {
     const { services } = await compose();
-    const env = { ...services['sluice']?.environment, SLUICE_STATE_DIR: '/tmp/sluice-compose-test-state' };
+    // Compose interpolates `${VAR:-default}` in the file as sluice does (no variables set here).
+    const composed = Object.entries(services['sluice']?.environment ?? {}).map(([k, v]) => [k, interpolate(v, {}).value]);
+    const env = { ...Object.fromEntries(composed), SLUICE_STATE_DIR: '/tmp/sluice-compose-test-state' };
     const config = await loadConfig(`${dir}sluice.yaml`, { env });
     expect(config.http).toMatchObject({ host: '0.0.0.0', port: 9323 });
+    // Listening off loopback, `sluice run` refuses to start without a control token.
+    expect(config.http.token).toBe('sluice-localstack-sandbox');
+    expect(() => assertControlIsSafe(config.http.host, config.http.token)).not.toThrow();
     const sns = config.mappings.find((m) => m.source.type === 'sns')?.source;
     expect(sns).toMatchObject({ subscribe: true, endpointUrl: 'http://sluice:9323/sns/notifications' });
   });
