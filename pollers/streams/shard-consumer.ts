@@ -13,6 +13,7 @@ import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/che
 import { createNotifier } from '../../src/util/notifier.js';
 import { createPositionTracker } from './position-tracker.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
+import { runWindowedLane, type EventExtra } from './tumbling-window.js';
 
 export interface ShardConsumerDeps {
   readonly mapping: Mapping;
@@ -22,7 +23,8 @@ export interface ShardConsumerDeps {
   readonly store: CheckpointStore;
   readonly lease: Lease;
   readonly filter: RecordFilter;
-  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal) => Promise<BatchOutcome>;
+  /** Invokes the function; `extra` adds top-level event fields (a tumbling window's). */
+  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal, extra?: EventExtra) => Promise<BatchOutcome>;
   readonly batch: Omit<StreamBatchDeps, 'invoke' | 'onDone' | 'shardId' | 'logger' | 'clock'>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -59,7 +61,9 @@ export async function runShardConsumer(
   abort: AbortSignal,
 ): Promise<ShardConsumerResult> {
   const { mapping, reader, shardId, clock, logger } = deps;
-  const lanes = Array.from({ length: mapping.parallelizationFactor }, () => ({
+  // A tumbling window's state is carried from one invocation to the next: one lane.
+  const windowed = mapping.tumblingWindowInSeconds > 0;
+  const lanes = Array.from({ length: windowed ? 1 : mapping.parallelizationFactor }, () => ({
     buffer: [] as PipelineRecord[],
     firstBufferedAt: 0,
   }));
@@ -230,6 +234,32 @@ export async function runShardConsumer(
     }
   }
 
+  function windowedLane(buffer: PipelineRecord[]): Promise<void> {
+    return runWindowedLane(
+      {
+        seconds: mapping.tumblingWindowInSeconds,
+        shardId,
+        streamArn: deps.batch.streamArn,
+        clock,
+        logger,
+        buffer,
+        maxRecords: (records) => nextBatchLength(records, limits),
+        invoke: deps.invoke,
+        batch: { ...deps.batch, shardId, clock, logger, ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}) },
+        markDone,
+        onDone: (records, how) => deps.onProgress?.({ kind: 'done', records: records.length, how }),
+        readerDone: () => readerDone,
+        shardEnded: () => shardEnded,
+        changeOrTimeout,
+        taken: () => changed.notify(),
+        retryDelayMs: deps.retryDelayMs ?? ((attempt) => Math.min(100 * 2 ** (attempt - 1), 5_000)),
+        maximumRetryAttempts: deps.batch.policy.maximumRetryAttempts,
+      },
+      intake,
+      abort,
+    );
+  }
+
   async function withReadRetry<T>(read: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -256,7 +286,7 @@ export async function runShardConsumer(
       changed.notify();
     });
   const processing = lanes.map((lane, i) =>
-    laneLoop(lane, i).catch((err: unknown) => {
+    (windowed ? windowedLane(lane.buffer) : laneLoop(lane, i)).catch((err: unknown) => {
       if (abort.aborted) throw err;
       fail(err);
     }),

@@ -12,13 +12,15 @@ import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/che
 import { createNotifier } from '../../src/util/notifier.js';
 import { runShardConsumer, type ShardProgress } from './shard-consumer.js';
 import type { ShardPosition, ShardReader, StreamShard } from './shard-reader.js';
+import type { EventExtra } from './tumbling-window.js';
 
 export interface StreamEngineDeps {
   readonly mapping: Mapping;
   readonly reader: ShardReader;
   readonly store: CheckpointStore;
   readonly filter: RecordFilter;
-  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal, shardId: string) => Promise<BatchOutcome>;
+  /** Invokes the function; `extra` adds top-level event fields (a tumbling window's). */
+  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal, shardId: string, extra?: EventExtra) => Promise<BatchOutcome>;
   readonly batch: Omit<StreamBatchDeps, 'invoke' | 'onDone' | 'shardId' | 'logger' | 'clock' | 'streamArn' | 'source'>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -104,7 +106,7 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
             store,
             lease,
             filter: deps.filter,
-            invoke: (records, signal) => deps.invoke(records, signal, shard.shardId),
+            invoke: (records, signal, extra) => deps.invoke(records, signal, shard.shardId, extra),
             batch: { ...deps.batch, source: reader.source, streamArn: reader.streamArn },
             clock,
             logger: shardLogger,

@@ -42,8 +42,11 @@ export async function runStreamMapping(
       reader,
       store: ctx.checkpoints,
       filter: compileFilterCriteria(mapping.filterCriteria, mapping.source.type),
-      invoke: (batch, signal, shardId) =>
-        invokeBatch({ mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe, shardId }, batch, { signal }),
+      invoke: (batch, signal, shardId, extra) =>
+        invokeBatch({ mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe, shardId }, batch, {
+          signal,
+          ...(extra ? { extra } : {}),
+        }),
       batch: {
         policy: {
           maximumRetryAttempts: capped ? ctx.replay.maxAttempts - 1 : mapping.maximumRetryAttempts,
