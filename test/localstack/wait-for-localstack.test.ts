@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config, Mapping } from '../../src/config/types.js';
 import type { Invoker } from '../../src/invokers/invoker.js';
@@ -32,6 +33,33 @@ describe('checkHealth', () => {
   ] as const)('needs %j', (services, problem) => {
     if (problem === undefined) expect(() => checkHealth(ready, services)).not.toThrow();
     else expect(() => checkHealth(ready, services)).toThrow(expect.objectContaining(problem));
+  });
+
+  it('property: ready exactly when every needed service is available or running; disabled fails for good', () => {
+    const states = fc.constantFrom('available', 'running', 'initializing', 'starting', 'error', 'disabled', undefined);
+    const names = ['sqs', 'sns', 's3', 'kinesis', 'dynamodb', 'lambda'] as const;
+    fc.assert(
+      fc.property(fc.tuple(...names.map(() => states)), fc.subarray([...names]), (values, needed) => {
+        const services: Record<string, string> = {};
+        names.forEach((name, i) => {
+          const state = values[i];
+          if (state !== undefined) services[name] = state;
+        });
+        const stateOf = (name: string): string => services[name] ?? 'not listed';
+        const disabled = needed.some((n) => stateOf(n) === 'disabled');
+        const pending = needed.filter((n) => !['available', 'running'].includes(stateOf(n)));
+        let thrown: unknown;
+        try {
+          checkHealth({ services }, needed);
+        } catch (err) {
+          thrown = err;
+        }
+        if (disabled) expect(thrown).toMatchObject({ code: 'LocalStackServiceDisabled', retryable: false });
+        else if (pending.length > 0) {
+          expect(thrown).toMatchObject({ code: 'LocalStackNotReady', retryable: true, message: `services not ready: ${pending.map((n) => `${n} ${stateOf(n)}`).join(', ')}` });
+        } else expect(thrown).toBeUndefined();
+      }),
+    );
   });
 
   it('a body that is not a health document means nothing is ready', () => {
