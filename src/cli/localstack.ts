@@ -43,10 +43,10 @@ export const localstackCommand: Command = {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     try {
-      const localstack = localStackEndpoint({ endpoint }, { ...env, LOCALSTACK_HOST: undefined });
-      if (localstack !== undefined) {
-        await waitForLocalStack({ endpoint: localstack, services: EXAMPLE_SERVICES, logger, signal: controller.signal });
-      }
+      // LocalStack when on its port, or when it is the LOCALSTACK_HOST named in the environment.
+      const origin = new URL(endpoint).origin;
+      const localstack = [localStackEndpoint({ endpoint }, {}), localStackEndpoint({}, env)].includes(origin);
+      if (localstack) await waitForLocalStack({ endpoint: origin, services: EXAMPLE_SERVICES, logger, signal: controller.signal });
       const created = await createExampleResources({ endpoint, region, env, signal: controller.signal });
       logger.info({ endpoint, ...created }, 'example resources ready');
       logger.flush();

@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +127,33 @@ describe('sluice localstack create-resources (what the compose file runs)', () =
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((line) => line['msg'] === 'example resources ready');
     expect(ready).toMatchObject({ queueUrl: created.queueUrl, streamArn: created.streamArn, topicArn: created.topicArn });
+  });
+
+  it('waits for LocalStack first when the endpoint is LOCALSTACK_HOST: one line waiting, one ready', async () => {
+    let polls = 0;
+    const health = createServer((req, res) => {
+      polls += 1;
+      const state = polls <= 2 ? 'initializing' : 'running';
+      const services = Object.fromEntries(['dynamodb', 'kinesis', 's3', 'sns', 'sqs'].map((name) => [name, name === 'sqs' ? state : 'available']));
+      res.writeHead(req.url === '/_localstack/health' ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ services }));
+    });
+    await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
+    try {
+      // The per-service variables still send the API calls to the emulators.
+      const { io, out, err } = captureIo({ ...env, LOCALSTACK_HOST: url });
+      const code = await main(['localstack', 'create-resources', '--endpoint', url, '--log-format', 'json'], io);
+      expect(err()).toBe('');
+      expect(code).toBe(0);
+      const messages = out()
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toEqual([`waiting for LocalStack at ${url}`, `LocalStack at ${url} is ready`, 'example resources ready']);
+      expect(polls).toBe(3);
+    } finally {
+      await new Promise((resolve) => health.close(resolve));
+    }
   });
 
   it.each([[['localstack']], [['localstack', 'delete-everything']], [['localstack', 'create-resources', '--endpoint', 'not a url']]])(
