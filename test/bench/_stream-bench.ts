@@ -1,0 +1,125 @@
+/**
+ * Shared by `bench kinesis` and `bench dynamodb`: drains a filled stream with sluice (an
+ * in-process no-op invoker, batchSize 100, file checkpoints) and measures put-to-handler
+ * latency at a steady rate.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/index.js';
+import type { Invoker, InvokeResult } from '../../src/invokers/invoker.js';
+import { startSluice } from '../../src/runtime/sluice.js';
+import { createFileCheckpointStore } from '../../src/state/file-checkpoint-store.js';
+import type { Emulator } from '../harness/index.js';
+
+export interface CountingInvoker extends Invoker {
+  readonly count: number;
+  onRecords?: (records: readonly unknown[], at: number) => void;
+  until(n: number): Promise<void>;
+}
+
+export function countingInvoker(): CountingInvoker {
+  let count = 0;
+  let waiter: { n: number; resolve: () => void } | undefined;
+  const invoker: CountingInvoker = {
+    get count() {
+      return count;
+    },
+    async invoke(event: unknown): Promise<InvokeResult> {
+      const records = (event as { Records: unknown[] }).Records;
+      count += records.length;
+      invoker.onRecords?.(records, performance.timeOrigin + performance.now());
+      if (waiter && count >= waiter.n) waiter.resolve();
+      return { status: 'success', requestId: 'bench', durationMs: 0, payload: null };
+    },
+    until(n) {
+      if (count >= n) return Promise.resolve();
+      return new Promise((resolve) => (waiter = { n, resolve }));
+    },
+    async close() {},
+  };
+  return invoker;
+}
+
+/** Starts sluice on one mapping of `source` and resolves with the records/second it drained `records` at. */
+export async function sluiceDrain(
+  emulator: Emulator,
+  source: string,
+  records: number,
+  invoker: CountingInvoker,
+): Promise<{ perSecond: number; shutdown: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-stream-'));
+  writeFileSync(
+    join(dir, 'sluice.yaml'),
+    [
+      `region: ${emulator.region}`,
+      'account: "000000000000"',
+      `endpoint: ${emulator.endpoint}`,
+      'functions:',
+      '  noop: { handler: ./noop.handler }',
+      'mappings:',
+      '  - name: bench',
+      '    function: noop',
+      `    source: ${source}`,
+      '    batchSize: 100',
+      '    startingPosition: TRIM_HORIZON',
+      '',
+    ].join('\n'),
+  );
+  const config = await loadConfig(join(dir, 'sluice.yaml'), { env: {}, checkHandlers: false });
+  const started = performance.now();
+  const sluice = await startSluice({
+    config,
+    logger: pino({ level: 'silent' }),
+    mode: 'run',
+    env: {},
+    invokers: new Map([['noop', invoker]]),
+    checkpoints: createFileCheckpointStore(join(dir, 'state')),
+  });
+  await invoker.until(records);
+  const perSecond = records / ((performance.now() - started) / 1000);
+  return { perSecond, shutdown: () => sluice.shutdown(5_000) };
+}
+
+/** p50 and p99 of `values`. */
+export function percentiles(values: readonly number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * Puts one record every `intervalMs` for `count` records with `put(sentAt)`, and
+ * resolves with each record's put-to-handler latency (`sentAt` comes back through `received`).
+ */
+export async function steadyLatency(
+  invoker: CountingInvoker,
+  count: number,
+  intervalMs: number,
+  put: (sentAt: number) => Promise<void>,
+  sentAtOf: (record: unknown) => number | undefined,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  invoker.onRecords = (records, at) => {
+    for (const r of records) {
+      const sent = sentAtOf(r);
+      if (sent !== undefined) latencies.push(at - sent);
+    }
+  };
+  for (let i = 0; i < count; i += 1) {
+    void put(Date.now());
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return latencies;
+}
+
+export function report(name: string, records: number, bare: number, sluice: number, latency: { p50: number; p99: number }, samples: number): void {
+  console.log(`${name}: ${records} records from one shard, batchSize 100, no-op in-process handler`);
+  console.log(`  bare GetShardIterator/GetRecords loop: ${Math.round(bare)} records/s`);
+  console.log(`  sluice:                                ${Math.round(sluice)} records/s`);
+  console.log(`  ratio sluice/bare: ${(sluice / bare).toFixed(2)} (target >= 0.9)`);
+  console.log(`  put-to-handler latency over ${samples} records at a steady rate: p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms`);
+}

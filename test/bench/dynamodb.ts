@@ -1,0 +1,85 @@
+/**
+ * `npm run bench -- dynamodb`: draining a DynamoDB Local table stream through sluice
+ * (no-op in-process handler, batchSize 100) against a bare DescribeStream /
+ * GetShardIterator / GetRecords loop on the same stream in the same run; then
+ * put-to-handler latency at a steady rate. BENCH_RECORDS sets the count (default 20,000).
+ */
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { clientConfig, startEmulator } from '../harness/index.js';
+import { countingInvoker, percentiles, report, sluiceDrain, steadyLatency } from './_stream-bench.js';
+
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 20_000);
+const LATENCY_RECORDS = 200;
+const LATENCY_INTERVAL_MS = 20;
+
+export default async function bench(): Promise<void> {
+  const emulator = await startEmulator('dynamodb-local');
+  const ddb = new DynamoDBClient(clientConfig(emulator));
+  const streams = new DynamoDBStreamsClient(clientConfig(emulator));
+  try {
+    const table = 'bench';
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      }),
+    );
+    const streamArn = created.TableDescription?.LatestStreamArn ?? '';
+    const filling = performance.now();
+    const chunks = Array.from({ length: Math.ceil(RECORDS / 25) }, (_, c) => c);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < chunks.length) {
+          const c = next;
+          next += 1;
+          const items = Array.from({ length: Math.min(25, RECORDS - c * 25) }, (_, i) => ({
+            PutRequest: { Item: { pk: { S: `item-${c * 25 + i}` }, n: { N: String(c * 25 + i) } } },
+          }));
+          await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: items } }));
+        }
+      }),
+    );
+    console.log(`filled ${RECORDS} items in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
+
+    const bareStart = performance.now();
+    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+    let read = 0;
+    for (const shard of shards) {
+      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      while (read < RECORDS && iterator) {
+        const got = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
+        read += got.Records?.length ?? 0;
+        iterator = got.NextShardIterator;
+        if ((got.Records?.length ?? 0) === 0) break;
+      }
+    }
+    const bare = read / ((performance.now() - bareStart) / 1000);
+    if (read < RECORDS) console.log(`bare loop read ${read} of ${RECORDS} records`);
+
+    const invoker = countingInvoker();
+    const drained = await sluiceDrain(emulator, `{ type: dynamodb, table: ${table} }`, RECORDS, invoker);
+    const latencies = await steadyLatency(
+      invoker,
+      LATENCY_RECORDS,
+      LATENCY_INTERVAL_MS,
+      async (sentAt) => {
+        await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `lat-${sentAt}-${Math.random()}` }, sentAt: { N: String(sentAt) } } }));
+      },
+      (record) => {
+        const sentAt = (record as { dynamodb: { NewImage?: { sentAt?: { N: string } } } }).dynamodb.NewImage?.sentAt?.N;
+        return sentAt === undefined ? undefined : Number(sentAt);
+      },
+    );
+    await drained.shutdown();
+    report('dynamodb (DynamoDB Local)', RECORDS, bare, drained.perSecond, percentiles(latencies), latencies.length);
+  } finally {
+    ddb.destroy();
+    streams.destroy();
+    await emulator.stop();
+  }
+}
