@@ -14,7 +14,7 @@ const USAGE = 'sluice localstack create-resources [--endpoint URL] [--region REG
  */
 export const localstackCommand: Command = {
   name: 'localstack',
-  summary: 'LocalStack sidecar helpers: `create-resources` makes the example queues, stream, table, topic and bucket',
+  summary: 'create-resources: make the queues, stream, table, topic and bucket of localstack/sluice.yaml',
   usage: USAGE,
   allowPositionals: true,
   options: {
