@@ -20,6 +20,8 @@ export interface RuntimeContext {
   readonly checkpoints: CheckpointStore;
   readonly observe?: InvocationObserver;
   readonly replay: ReplaySettings;
+  /** The environment endpoints and credentials are resolved from (`startSluice`'s `env`). */
+  readonly env?: NodeJS.ProcessEnv;
   /** The HTTP listener, when one was started (push mappings need it). */
   readonly http?: HttpServer;
   /** What S3 and SNS mappings share (routes, clients, signature verifier); present with `http`. */

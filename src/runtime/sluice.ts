@@ -133,6 +133,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     checkpoints: options.checkpoints ?? (options.mode === 'replay' ? replayCheckpoints : createFileCheckpointStore(config.stateDir)),
     ...(options.observe ? { observe: options.observe } : {}),
     replay: { ...defaultReplaySettings, ...options.replay },
+    env,
     ...(listener ? { http: listener.http, push: listener.push } : {}),
     ...(options.push ? { pushSettings: options.push } : {}),
     metrics,
