@@ -10,8 +10,8 @@ import { clientConfig, startEmulator } from '../harness/index.js';
 import { countingInvoker, percentiles, report, sluiceDrain, steadyLatency } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 20_000);
-const LATENCY_RECORDS = 200;
-const LATENCY_INTERVAL_MS = 20;
+const LATENCY_RECORDS = 100;
+const LATENCY_INTERVAL_MS = 100;
 
 export default async function bench(): Promise<void> {
   const emulator = await startEmulator('dynamodb-local');
@@ -61,6 +61,9 @@ export default async function bench(): Promise<void> {
     const bare = read / ((performance.now() - bareStart) / 1000);
     if (read < RECORDS) console.log(`bare loop read ${read} of ${RECORDS} records`);
 
+    const memoryInvoker = countingInvoker();
+    const inMemory = await sluiceDrain(emulator, `{ type: dynamodb, table: ${table} }`, RECORDS, memoryInvoker, 'memory');
+    await inMemory.shutdown();
     const invoker = countingInvoker();
     const drained = await sluiceDrain(emulator, `{ type: dynamodb, table: ${table} }`, RECORDS, invoker);
     const latencies = await steadyLatency(
@@ -76,7 +79,7 @@ export default async function bench(): Promise<void> {
       },
     );
     await drained.shutdown();
-    report('dynamodb (DynamoDB Local)', RECORDS, bare, drained.perSecond, percentiles(latencies), latencies.length);
+    report('dynamodb (DynamoDB Local)', RECORDS, bare, { file: drained.perSecond, memory: inMemory.perSecond, fileSteady: drained.steadyPerSecond }, percentiles(latencies), latencies.length);
   } finally {
     ddb.destroy();
     streams.destroy();

@@ -2,16 +2,16 @@
  * `npm run bench -- kinesis`: draining one kinesis-local shard through sluice (no-op
  * in-process handler, batchSize 100) against a bare GetShardIterator / GetRecords loop
  * on the same stream in the same run; then put-to-handler latency at a steady rate.
- * BENCH_RECORDS sets the count (default 20,000: kinesis-local puts only ~500 records/s).
+ * BENCH_RECORDS sets the count (default 10,000: kinesis-local puts only ~100-500 records/s).
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { startEmulator } from '../harness/index.js';
 import { createStream, keyedRecords, kinesisClient, putRecords } from '../pollers/streams/stream-kit.js';
 import { countingInvoker, percentiles, report, sluiceDrain, steadyLatency } from './_stream-bench.js';
 
-const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 20_000);
-const LATENCY_RECORDS = 200;
-const LATENCY_INTERVAL_MS = 20;
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 10_000);
+const LATENCY_RECORDS = 100;
+const LATENCY_INTERVAL_MS = 100;
 
 export default async function bench(): Promise<void> {
   const emulator = await startEmulator('kinesis-local');
@@ -34,6 +34,9 @@ export default async function bench(): Promise<void> {
     }
     const bare = RECORDS / ((performance.now() - bareStart) / 1000);
 
+    const memoryInvoker = countingInvoker();
+    const inMemory = await sluiceDrain(emulator, `{ type: kinesis, stream: ${stream} }`, RECORDS, memoryInvoker, 'memory');
+    await inMemory.shutdown();
     const invoker = countingInvoker();
     const drained = await sluiceDrain(emulator, `{ type: kinesis, stream: ${stream} }`, RECORDS, invoker);
     const latencies = await steadyLatency(
@@ -50,7 +53,7 @@ export default async function bench(): Promise<void> {
       },
     );
     await drained.shutdown();
-    report('kinesis (kinesis-local)', RECORDS, bare, drained.perSecond, percentiles(latencies), latencies.length);
+    report('kinesis (kinesis-local)', RECORDS, bare, { file: drained.perSecond, memory: inMemory.perSecond, fileSteady: drained.steadyPerSecond }, percentiles(latencies), latencies.length);
   } finally {
     kinesis.destroy();
     await emulator.stop();
