@@ -3,13 +3,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/sluice.js');
+/**
+ * A private build (inside the repo, so node_modules resolves; .cache/ is ignored by git):
+ * other builds of dist/ running at the same time cannot swap files under the CLI.
+ */
+const BUILD = join(ROOT, '.cache', `cli-test-${process.pid}`);
+const BIN = join(BUILD, 'bin/sluice.js');
 const QUICKSTART = join(ROOT, 'config/examples/quickstart.yaml');
 
 interface Run {
@@ -25,9 +30,11 @@ function sluice(args: readonly string[], cwd = ROOT): Run {
 
 let dir: string;
 beforeAll(async () => {
-  // The CLI runs from dist/: compile it (type errors elsewhere in a work in progress do not stop emit).
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
-  if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw new Error('npx tsc -p tsconfig.build.json did not produce dist/src/cli.js');
+  // bin/sluice.js runs ../dist/src/cli.js: compile (type errors elsewhere in a work in progress do not stop emit).
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(BUILD, 'dist')], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  if (!existsSync(join(BUILD, 'dist/src/cli.js'))) throw new Error('npx tsc -p tsconfig.build.json did not produce dist/src/cli.js');
+  await mkdir(join(BUILD, 'bin'), { recursive: true });
+  await copyFile(join(ROOT, 'bin/sluice.js'), BIN);
   dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
   await writeFile(join(dir, 'fail.mjs'), 'export const handler = async () => { throw new Error("nope"); };\n');
   await writeFile(
@@ -79,6 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+  await rm(BUILD, { recursive: true, force: true });
 });
 
 describe('sluice CLI', () => {
