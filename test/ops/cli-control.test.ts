@@ -67,11 +67,16 @@ describe('sluice status / enable / disable', () => {
     const denied = captureIo();
     expect(await main(['disable', 'clicks', '--url', url], denied.io)).toBe(1);
     expect(denied.err()).toContain('HTTP 401');
-    gate.open();
+    await vi.waitFor(() => expect(gate.calls).toBe(1)); // a batch in flight
     const off = captureIo();
-    expect(await main(['disable', 'clicks', '--url', url, '--token', 't0k'], off.io)).toBe(0);
+    const disabling = main(['disable', 'clicks', '--url', url, '--token', 't0k'], off.io);
+    await vi.waitFor(() => expect(sluice.mappings[0]?.state).toBe('Disabling'));
+    gate.allow(1); // the in-flight batch drains
+    expect(await disabling).toBe(0);
     expect(off.out()).toBe('clicks: Disabled\n');
     expect(sluice.mappings[0]?.state).toBe('Disabled');
+    expect(gate.seen).toHaveLength(5);
+    gate.open();
     const on = captureIo();
     expect(await main(['enable', 'clicks', '--url', url, '--token', 't0k'], on.io)).toBe(0);
     expect(on.out()).toMatch(/^clicks: (Enabled|Disabled)\n$/);

@@ -52,34 +52,52 @@ describe('Sluice.reload', () => {
     cleanup = undefined;
   });
 
-  it('restarts only the changed mapping, starts new ones, stops removed ones', async () => {
-    const { dir, file } = await replayDir(10);
-    const gate = createGatedInvoker();
+  it('restarts only the changed mapping (from its checkpoint), starts new ones, stops removed ones', async () => {
+    const { dir, file } = await replayDir(20);
+    const [fa, fb] = [createGatedInvoker(), createGatedInvoker()];
     const source = { type: 'kinesis', stream: 's', replay: file } as const;
-    const [a, b, c] = [makeMapping({ name: 'a', source }), makeMapping({ name: 'b', source }), makeMapping({ name: 'c', source })];
-    const sluice = await startSluice({ config: opsConfig(dir, [a, b]), logger: silentLogger, mode: 'run', ops: false, invokers: new Map([['fn', gate]]) });
+    const a = makeMapping({ name: 'a', function: 'fa', source });
+    const b = makeMapping({ name: 'b', function: 'fb', batchSize: 10, source });
+    const c = makeMapping({ name: 'c', function: 'fa', source });
+    const sluice = await startSluice({
+      config: opsConfig(dir, [a, b]),
+      logger: silentLogger,
+      mode: 'run',
+      ops: false,
+      invokers: new Map([
+        ['fa', fa],
+        ['fb', fb],
+      ]),
+    });
     cleanup = async () => {
-      gate.open();
+      fa.open();
+      fb.open();
       await sluice.shutdown(1_000);
       await rm(dir, { recursive: true, force: true });
     };
     const [handleA, handleB] = sluice.mappings;
-    const plan = await sluice.reload(opsConfig(dir, [{ ...a }, { ...b, batchSize: 3 }, c]));
+    await vi.waitFor(() => expect([fa.calls, fb.calls]).toEqual([1, 1])); // a batch of each in flight
+    const reloading = sluice.reload(opsConfig(dir, [{ ...a }, { ...b, batchSize: 3 }, c]));
+    await vi.waitFor(() => expect(handleB?.state).toBe('Disabling'));
+    fb.allow(1); // b's in-flight batch drains before it restarts
+    const plan = await reloading;
     expect(plan.restart.map((m) => m.name)).toEqual(['b']);
-    const names = sluice.mappings.map((h) => [h.mapping.name, h.state, h.mapping.batchSize]);
-    expect(names).toEqual([
+    expect(plan.add.map((m) => m.name)).toEqual(['c']);
+    expect(sluice.mappings.map((h) => [h.mapping.name, h.state, h.mapping.batchSize])).toEqual([
       ['a', 'Enabled', 100],
       ['b', 'Enabled', 3],
       ['c', 'Enabled', 100],
     ]);
     expect(sluice.mappings[0]).toBe(handleA);
-    expect(sluice.mappings[1]).not.toBe(handleB);
     expect(handleB?.state).toBe('Disabled');
 
     await sluice.reload(opsConfig(dir, [a, { ...b, batchSize: 3 }]));
     expect(sluice.mappings.map((h) => h.mapping.name)).toEqual(['a', 'b']);
-    gate.open();
+    fa.open();
+    fb.open();
     await sluice.done;
+    // b restarted from its checkpoint: every record once, in order
+    expect(fb.seen).toEqual(Array.from({ length: 20 }, (_, i) => String(1000 + i)));
   });
 });
 
