@@ -4,6 +4,7 @@ import { invokeBatch, type InvocationReport } from '../dispatch/invoke-batch.js'
 import { compileFilterCriteria } from '../filter/index.js';
 import type { DestinationSender } from '../dispatch/destinations.js';
 import type { Logger } from '../log.js';
+import { labelsOf } from '../ops/instrument-context.js';
 import { runStreamEngine } from '../../pollers/streams/stream-engine.js';
 import type { ShardReader } from '../../pollers/streams/shard-reader.js';
 import { countInvocation, type MappingStats } from './mapping-stats.js';
@@ -62,8 +63,11 @@ export async function runStreamMapping(
       clock: ctx.clock,
       logger,
       ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
-      onProgress: (_shard, event) => {
-        if (event.kind === 'read') stats.records += event.records;
+      onProgress: (shard, event) => {
+        if (event.kind === 'read') {
+          stats.records += event.records;
+          ctx.metrics?.shardProgress(labelsOf(mapping), shard, event);
+        }
         if (event.kind === 'filtered') stats.filtered += event.records;
         if (event.kind !== 'done') return;
         if (event.how === 'processed') stats.processed += event.records;

@@ -114,7 +114,16 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     listener = await startPushListener({ config, env, logger, mappings: live, ...(options.push ? { settings: options.push } : {}) });
     if (serveOps && !listener) {
       opsHttp = createHttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) });
-      await opsHttp.listen();
+      try {
+        await opsHttp.listen();
+      } catch (err) {
+        // A run of replay mappings ends by itself and needs no endpoint: a taken port (another
+        // sluice, say) costs it its health and metrics endpoints, not the run.
+        const cause = err instanceof Error ? (err.cause as NodeJS.ErrnoException | undefined) : undefined;
+        if (cause?.code !== 'EADDRINUSE' || !mappings.every((m) => isReplayMapping(m, options))) throw err;
+        logger.warn({ host: config.http.host, port: config.http.port }, 'port in use: running the replays without the health, metrics and control endpoints');
+        opsHttp = undefined;
+      }
     }
   } catch (err) {
     await closeInvokers();
@@ -231,6 +240,10 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
 }
 
 function isReplayed(mapping: Mapping, options: SluiceOptions): boolean {
+  return options.replayFile !== undefined || ('replay' in mapping.source && mapping.source.replay !== undefined);
+}
+
+function isReplayMapping(mapping: Mapping, options: SluiceOptions): boolean {
   return options.replayFile !== undefined || ('replay' in mapping.source && mapping.source.replay !== undefined);
 }
 
