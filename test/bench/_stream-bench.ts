@@ -66,6 +66,7 @@ export async function sluiceDrain(
       `region: ${emulator.region}`,
       'account: "000000000000"',
       `endpoint: ${emulator.endpoint}`,
+      'http: { port: 0 }',
       'functions:',
       '  noop: { handler: ./noop.handler }',
       'mappings:',

@@ -243,6 +243,8 @@ export async function writeStreamConfig(
     'account: "000000000000"',
     `endpoint: ${emulator.endpoint}`,
     `stateDir: ${join(dir, 'state')}`,
+    // Any free port: test files run in parallel, each with its own sluice.
+    'http: { port: 0 }',
     'functions:',
     '  fn:',
     '    handler: ./handler.handler',
