@@ -226,4 +226,45 @@ describe('Kinesis mappings on kinesis-local', () => {
     expect(discarded.every((d) => (d as { requestContext: { condition: string } }).requestContext.condition === 'RecordAgeExceeded')).toBe(true);
     kinesis.destroy();
   });
+  it('tumbling windows on a live stream: state carried within a window, a final invocation per window with the total', { timeout: 60_000 }, async () => {
+    const kinesis = kinesisClient(kinesisEmu());
+    const stream = uniqueName('window');
+    await createStream(kinesis, stream);
+    const records = keyedRecords(60, 3);
+    await putRecords(kinesis, stream, records, 1);
+    const invoker = recordingInvoker((event, batch) => ({ state: { count: Number((event['state'] as { count?: number }).count ?? 0) + batch.length } }));
+    const { sluice } = await startStreamSluice(
+      kinesisEmu(),
+      { source: `{ type: kinesis, stream: ${stream} }`, batchSize: 7, extra: ['tumblingWindowInSeconds: 1'] },
+      invoker,
+    );
+    running.push(sluice);
+    const finals = (): Record<string, unknown>[] => invoker.invocations.map((i) => i.event).filter((e) => e['isFinalInvokeForWindow'] === true);
+    const finalTotal = (): number => finals().reduce((n, e) => n + Number((e['state'] as { count: number }).count), 0);
+    await invoker.until(() => finalTotal() >= records.length, 30_000, 'final invocations covering every record');
+    await sluice.shutdown(5_000);
+
+    expect(finalTotal()).toBe(records.length);
+    const windows = new Map<string, Record<string, unknown>[]>();
+    for (const { event } of invoker.invocations) {
+      const key = JSON.stringify(event['window']);
+      windows.set(key, [...(windows.get(key) ?? []), event]);
+      expect(Object.keys(event)).toEqual(['Records', 'window', 'state', 'shardId', 'eventSourceARN', 'isFinalInvokeForWindow', 'isWindowTerminatedEarly']);
+      expect(event['shardId']).toBe('shardId-000000000000');
+      const window = event['window'] as { start: string; end: string };
+      // Every record of an invocation arrived within its window.
+      for (const r of event['Records'] as { kinesis: { approximateArrivalTimestamp: number } }[]) {
+        const at = r.kinesis.approximateArrivalTimestamp * 1000;
+        expect(at).toBeGreaterThanOrEqual(Date.parse(window.start));
+        expect(at).toBeLessThan(Date.parse(window.end));
+      }
+    }
+    for (const events of windows.values()) {
+      expect(events[0]?.['state']).toEqual({});
+      expect(events.at(-1)?.['isFinalInvokeForWindow']).toBe(true);
+      expect(events.at(-1)?.['Records']).toEqual([]);
+      expect(events.filter((e) => e['isFinalInvokeForWindow'] === true)).toHaveLength(1);
+    }
+    kinesis.destroy();
+  });
 });
