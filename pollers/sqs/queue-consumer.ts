@@ -1,11 +1,14 @@
-import { MAX_INVOKE_PAYLOAD_BYTES } from '../../src/batching/payload.js';
+import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
 import type { Mapping } from '../../src/config/types.js';
 import type { BatchOutcome } from '../../src/dispatch/invoke-batch.js';
 import type { RecordFilter } from '../../src/filter/index.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
+import { fifoFailures } from './fifo-failures.js';
 import type { QueuePort } from './queue-port.js';
+import type { ReceiverScaling } from './receiver-scaling.js';
+import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 
 export interface QueueConsumerDeps {
   readonly mapping: Mapping;
@@ -14,8 +17,10 @@ export interface QueueConsumerDeps {
   readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal) => Promise<BatchOutcome>;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Receive loops running at once. */
+  /** Receive loops running at once (a fixed number; replay). */
   readonly receivers?: number;
+  /** Live queues: receive loops scaled with the backlog (replaces `receivers`). */
+  readonly scaling?: ReceiverScaling;
   readonly onProgress?: (event: QueueProgress) => void;
 }
 
@@ -23,113 +28,258 @@ export type QueueProgress =
   | { readonly kind: 'received'; readonly records: number }
   | { readonly kind: 'filtered'; readonly records: number }
   | { readonly kind: 'deleted'; readonly records: number }
-  | { readonly kind: 'failed'; readonly records: number };
+  | { readonly kind: 'failed'; readonly records: number }
+  | { readonly kind: 'released'; readonly records: number };
 
 /** ReceiveMessage returns at most 10 messages per call. */
 const MAX_RECEIVE = 10;
+/** A short-polling loop (`waitTimeSeconds: 0`) pauses this long after an empty receive. */
+const EMPTY_SHORT_POLL_PAUSE_MS = 200;
+/** After the grace period, deletes of processed messages and releases still get this long. */
+const SETTLE_AFTER_ABORT_MS = 5_000;
 
-/**
- * An SQS event source mapping's consumer: receive loops gather messages into batches
- * of up to `batchSize` within `maximumBatchingWindowInSeconds` and the 6 MB payload
- * limit, invoke the function, delete what succeeded, and leave what failed to the
- * queue (it reappears after the visibility timeout; the redrive policy moves it to
- * the DLQ after `maxReceiveCount`). Messages the filter rejects are deleted, as AWS does.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
- */
-export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSignal, abort: AbortSignal): Promise<void> {
-  const receivers = Math.max(1, deps.receivers ?? 1);
-  await Promise.all(Array.from({ length: receivers }, (_, i) => receiveLoop(deps, i, stop, abort)));
+interface LoopContext {
+  readonly deps: QueueConsumerDeps;
+  readonly stop: AbortSignal;
+  readonly abort: AbortSignal;
+  /** Deletes and releases: aborted a little after `abort`, so processed messages still get deleted. */
+  readonly settleSignal: AbortSignal;
+  readonly spawn: (count: number) => void;
 }
 
-async function receiveLoop(deps: QueueConsumerDeps, index: number, stop: AbortSignal, abort: AbortSignal): Promise<void> {
-  const { mapping, queue, clock } = deps;
+/**
+ * An SQS event source mapping's consumer: receive loops (each with one batch in flight,
+ * scaled with the backlog) gather messages into batches of up to `batchSize` within
+ * `maximumBatchingWindowInSeconds` and the 6 MB payload limit, invoke the function, delete what
+ * succeeded, and leave what failed to the queue (it reappears after the visibility timeout; the
+ * redrive policy moves it to the DLQ after `maxReceiveCount`). Messages the filter rejects are
+ * deleted, as AWS does. A batch's messages stay invisible while it is processed (visibility
+ * heartbeat). On `stop`, receiving stops and in-flight batches finish; on `abort` they are
+ * interrupted; messages received but not processed are made visible again.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+ */
+export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+  const failed = new AbortController();
+  const finished = new AbortController();
+  const settleController = new AbortController();
+  const onAbort = (): void => {
+    deps.clock.sleep(SETTLE_AFTER_ABORT_MS, finished.signal).then(
+      () => settleController.abort(abort.reason),
+      () => undefined,
+    );
+  };
+  if (abort.aborted) onAbort();
+  else abort.addEventListener('abort', onAbort, { once: true });
+  const running = new Set<Promise<void>>();
+  let failure: { readonly error: unknown } | undefined;
+  let started = 0;
+  const ctx: LoopContext = {
+    deps,
+    stop: AbortSignal.any([stop, failed.signal]),
+    abort,
+    settleSignal: settleController.signal,
+    spawn(count) {
+      for (let i = 0; i < count && !ctx.stop.aborted; i += 1) {
+        const index = started;
+        started += 1;
+        const loop: Promise<void> = receiveLoop(ctx, index)
+          .catch((error: unknown) => {
+            failure ??= { error };
+            failed.abort(error);
+          })
+          .finally(() => running.delete(loop));
+        running.add(loop);
+      }
+    },
+  };
+  ctx.spawn(deps.scaling?.active ?? Math.max(1, deps.receivers ?? 1));
+  try {
+    while (running.size > 0) await Promise.all([...running]);
+  } finally {
+    abort.removeEventListener('abort', onAbort);
+    finished.abort();
+  }
+  if (failure !== undefined) throw failure.error;
+}
+
+async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
+  const { deps, stop, abort, settleSignal } = ctx;
+  const { mapping, queue, clock, scaling } = deps;
   const logger = index === 0 ? deps.logger : deps.logger.child({ receiver: index });
   const source = mapping.source.type === 'sqs' ? mapping.source : undefined;
   const waitTimeSeconds = source?.waitTimeSeconds ?? 20;
   const windowMs = mapping.maximumBatchingWindowInSeconds * 1000;
-  let carry: PipelineRecord[] = [];
+  const limits = { maxRecords: mapping.batchSize };
+  // Received and not yet in a batch, in receive order: what did not fit in the last
+  // batch's 6 MB opens the next one (never reordered, which FIFO queues need).
+  const buffer: PipelineRecord[] = [];
+  let heartbeat: VisibilityHeartbeat | undefined;
+  let scaledDown = false;
 
-  while (!stop.aborted) {
-    const batch = carry;
-    carry = [];
-    let bytes = payloadBytes(batch);
-    const windowEnd = clock.now() + windowMs;
-    while (batch.length < mapping.batchSize && !stop.aborted) {
-      const remainingMs = windowEnd - clock.now();
-      if (batch.length > 0 && remainingMs <= 0) break;
-      const wait = batch.length === 0 ? waitTimeSeconds : Math.min(waitTimeSeconds, Math.ceil(remainingMs / 1000));
-      let received: PipelineRecord[];
-      try {
-        received = await queue.receive(Math.min(MAX_RECEIVE, mapping.batchSize - batch.length), queue.finite ? 0 : wait, stop);
-      } catch (err) {
-        if (stop.aborted) break;
-        throw err;
-      }
-      if (received.length > 0) deps.onProgress?.({ kind: 'received', records: received.length });
-      for (const record of received) {
-        if (bytes + record.sizeBytes + 1 > MAX_INVOKE_PAYLOAD_BYTES && batch.length > 0) {
-          carry.push(record);
+  try {
+    while (!stop.aborted) {
+      heartbeat ??= startVisibilityHeartbeat({ queue, clock, logger, signal: abort });
+      if (buffer.length > 0) heartbeat.add(buffer);
+      const windowEnd = clock.now() + windowMs;
+      let emptyLongPoll = false;
+      while (!stop.aborted && !isBatchFull(buffer, limits)) {
+        const remainingMs = windowEnd - clock.now();
+        if (buffer.length > 0 && remainingMs <= 0) break;
+        const wait = queue.finite
+          ? 0
+          : buffer.length === 0
+            ? waitTimeSeconds
+            : Math.min(waitTimeSeconds, Math.ceil(remainingMs / 1000));
+        const max = Math.min(MAX_RECEIVE, mapping.batchSize - buffer.length);
+        let received: PipelineRecord[];
+        try {
+          received = await queue.receive(max, wait, stop);
+        } catch (err) {
+          if (stop.aborted) break;
+          throw err;
+        }
+        if (received.length > 0) {
+          deps.onProgress?.({ kind: 'received', records: received.length });
+          buffer.push(...received);
+          heartbeat.add(received);
+          const more = scaling?.onMessages(received.length >= max) ?? 0;
+          if (more > 0) ctx.spawn(more);
           continue;
         }
-        batch.push(record);
-        bytes += record.sizeBytes + 1;
+        if (queue.finite) break;
+        if (buffer.length === 0) {
+          if (wait > 0) {
+            emptyLongPoll = true;
+            break;
+          }
+          // Short polling: do not hammer the queue.
+          await clock.sleep(EMPTY_SHORT_POLL_PAUSE_MS, stop).catch(() => undefined);
+        }
       }
-      if (carry.length > 0) break;
-      if (received.length === 0 && queue.finite) break;
-      if (windowMs === 0 && batch.length > 0) break;
-    }
-    if (batch.length === 0) {
-      if (queue.finite) {
-        if (queue.exhausted()) return;
-        // Every remaining message is in flight in another receive loop.
-        await clock.sleep(5, stop).catch(() => undefined);
+      if (buffer.length === 0) {
+        if (emptyLongPoll && scaling?.onEmpty() === true) {
+          scaledDown = true;
+          return;
+        }
+        if (queue.finite) {
+          if (queue.exhausted()) return;
+          // Every remaining message is in flight in another receive loop.
+          await clock.sleep(5, stop).catch(() => undefined);
+        }
+        continue;
       }
-      continue;
+      if (stop.aborted) break;
+      const batch = buffer.splice(0, nextBatchLength(buffer, limits));
+      const current = heartbeat;
+      heartbeat = undefined;
+      let failedGroups: ReadonlySet<string>;
+      try {
+        failedGroups = await processBatch(ctx, batch, logger);
+      } finally {
+        current.stop();
+      }
+      if (failedGroups.size > 0) {
+        // Later messages of a failed FIFO group, received but not yet in a batch, wait for the
+        // failed ones to be received again (SQS keeps the group blocked while they are in flight).
+        const waiting = buffer.filter((r) => r.orderingKey !== undefined && failedGroups.has(r.orderingKey));
+        if (waiting.length > 0) {
+          const held = new Set(waiting);
+          buffer.splice(0, buffer.length, ...buffer.filter((r) => !held.has(r)));
+          await settle(logger, 'release', async () => {
+            await queue.release(waiting, settleSignal);
+            deps.onProgress?.({ kind: 'released', records: waiting.length });
+          });
+        }
+      }
     }
-    if (stop.aborted) {
-      await queue.release([...batch, ...carry], abort).catch((err: unknown) => logger.warn({ err }, 'release failed'));
-      return;
+  } finally {
+    heartbeat?.stop();
+    if (!scaledDown) scaling?.onExit();
+    if (buffer.length > 0) {
+      await queue.release(buffer, settleSignal).then(
+        () => deps.onProgress?.({ kind: 'released', records: buffer.length }),
+        (err: unknown) => logger.warn({ err, records: buffer.length }, 'release failed; the messages reappear after the visibility timeout'),
+      );
     }
-    await processBatch(deps, batch, logger, abort);
   }
-  if (carry.length > 0) await queue.release(carry, abort).catch((err: unknown) => logger.warn({ err }, 'release failed'));
 }
 
-async function processBatch(deps: QueueConsumerDeps, batch: PipelineRecord[], logger: Logger, abort: AbortSignal): Promise<void> {
+/** Invokes the function with one batch and settles it. Returns the FIFO message groups that failed. */
+async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], logger: Logger): Promise<ReadonlySet<string>> {
+  const { deps, abort, settleSignal } = ctx;
   const { queue } = deps;
   const matching = batch.filter((r) => deps.filter(r));
   if (matching.length < batch.length) {
-    const rejected = batch.filter((r) => !matching.includes(r));
+    const kept = new Set(matching);
+    const rejected = batch.filter((r) => !kept.has(r));
     deps.onProgress?.({ kind: 'filtered', records: rejected.length });
-    await queue.delete(rejected, abort);
+    await settle(logger, 'delete of filtered messages', () => queue.delete(rejected, settleSignal));
   }
-  if (matching.length === 0) return;
-  const outcome = await deps.invoke(matching, abort);
+  if (matching.length === 0) return new Set();
+  let outcome: BatchOutcome;
+  try {
+    outcome = await deps.invoke(matching, abort);
+  } catch (err) {
+    // Interrupted (the grace period is over): the messages go back to the queue now.
+    if (abort.aborted) {
+      await queue.release(matching, settleSignal).then(
+        () => deps.onProgress?.({ kind: 'released', records: matching.length }),
+        () => undefined,
+      );
+    }
+    throw err;
+  }
   let failed: readonly PipelineRecord[];
   switch (outcome.kind) {
     case 'success':
       failed = [];
       break;
-    case 'partial':
-      failed = outcome.failed;
+    case 'partial': {
+      if (queue.fifo) {
+        const fifo = fifoFailures(matching, outcome.failed);
+        if (fifo.added.length > 0) {
+          logger.warn(
+            { added: fifo.added.length, groups: [...fifo.groups] },
+            'FIFO batch: the function reported messages after a failure of their group as processed; they are kept failed to keep the group in order (on AWS they would have been deleted out of order)',
+          );
+        }
+        failed = fifo.failed;
+      } else {
+        failed = outcome.failed;
+      }
       break;
+    }
     case 'failure':
       failed = matching;
       logger.warn({ records: matching.length, reason: outcome.reason, error: outcome.message }, 'batch failed; messages return after the visibility timeout');
       break;
   }
-  const succeeded = failed.length === 0 ? matching : matching.filter((r) => !failed.includes(r));
+  const failedSet = new Set(failed);
+  const succeeded = matching.filter((r) => !failedSet.has(r));
   if (succeeded.length > 0) {
-    await queue.delete(succeeded, abort);
-    deps.onProgress?.({ kind: 'deleted', records: succeeded.length });
+    await settle(logger, 'delete of processed messages', async () => {
+      await queue.delete(succeeded, settleSignal);
+      deps.onProgress?.({ kind: 'deleted', records: succeeded.length });
+    });
   }
   if (failed.length > 0) {
     deps.onProgress?.({ kind: 'failed', records: failed.length });
-    await queue.settleFailed(failed, abort);
+    await settle(logger, 'settling failed messages', () => queue.settleFailed(failed, settleSignal));
   }
+  if (!queue.fifo || failed.length === 0) return new Set();
+  return new Set(failed.flatMap((r) => (r.orderingKey === undefined ? [] : [r.orderingKey])));
 }
 
-function payloadBytes(records: readonly PipelineRecord[]): number {
-  return records.reduce((n, r) => n + r.sizeBytes + 1, 14);
+/**
+ * Runs a delete or visibility change. A failure (retries exhausted, or the grace period over)
+ * is logged, not thrown: the messages are received again, which is at-least-once delivery.
+ */
+async function settle(logger: Logger, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    logger.warn({ err }, `${what} failed; the messages will be received again`);
+  }
 }

@@ -10,6 +10,11 @@ export interface QueuePort {
   readonly fifo: boolean;
   /** A replay file ends; a live queue never does. */
   readonly finite: boolean;
+  /**
+   * The queue's `VisibilityTimeout` (seconds), when known: the consumer extends the
+   * visibility of a batch still being processed before this lapses (with `extendVisibility`).
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** ReceiveMessage: at most `max` (1-10) messages, long-polling up to `waitTimeSeconds`. */
   receive(max: number, waitTimeSeconds: number, signal: AbortSignal): Promise<PipelineRecord[]>;
   /** DeleteMessageBatch, retrying entries whose deletion failed. */

@@ -1,0 +1,68 @@
+import type { Clock } from '../../src/clock.js';
+import type { Logger } from '../../src/log.js';
+import type { PipelineRecord } from '../../src/records.js';
+import type { QueuePort } from './queue-port.js';
+
+/** Keeps one batch's messages invisible while the batch is gathered and processed. */
+export interface VisibilityHeartbeat {
+  /** Messages joining the batch. */
+  add(records: readonly PipelineRecord[]): void;
+  /** The batch settled: stop extending (a failed message then reappears after one more timeout at most). */
+  stop(): void;
+}
+
+const NONE: VisibilityHeartbeat = { add: () => undefined, stop: () => undefined };
+
+/**
+ * Starts a visibility heartbeat for one batch: every half visibility timeout, the batch's
+ * messages get another full timeout (`ChangeMessageVisibilityBatch`), so a batch that takes
+ * longer than the queue's visibility timeout (a long batching window, a slow function) is not
+ * received again by another loop while it is still being processed. Lambda asks instead for
+ * a visibility timeout of six times the function timeout; sluice warns about that at start
+ * and extends anyway, since a handler stopped in a debugger should not see its batch twice.
+ * A queue without a visibility timeout (or a port that cannot extend) gets no heartbeat.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+ */
+export function startVisibilityHeartbeat(deps: {
+  readonly queue: QueuePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Aborts the heartbeat's calls (the consumer's abort signal). */
+  readonly signal: AbortSignal;
+}): VisibilityHeartbeat {
+  const { queue, clock, logger } = deps;
+  const timeout = queue.visibilityTimeoutSeconds;
+  const extend = queue.extendVisibility?.bind(queue);
+  if (timeout === undefined || timeout <= 0 || extend === undefined) return NONE;
+  const records: PipelineRecord[] = [];
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([stopped.signal, deps.signal]);
+  const intervalMs = (timeout * 1000) / 2;
+
+  void (async () => {
+    while (!signal.aborted) {
+      try {
+        await clock.sleep(intervalMs, signal);
+      } catch {
+        return;
+      }
+      if (records.length === 0) continue;
+      try {
+        await extend([...records], timeout, signal);
+        logger.debug({ records: records.length, seconds: timeout }, 'visibility extended');
+      } catch (err) {
+        if (!signal.aborted) logger.warn({ err, records: records.length }, 'visibility heartbeat failed; messages may be received again');
+      }
+    }
+  })();
+
+  return {
+    add(more) {
+      records.push(...more);
+    },
+    stop() {
+      stopped.abort();
+    },
+  };
+}
