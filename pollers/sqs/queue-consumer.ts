@@ -7,6 +7,7 @@ import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
 import { fifoFailures } from './fifo-failures.js';
 import type { QueuePort } from './queue-port.js';
+import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
 import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 
@@ -44,6 +45,8 @@ interface LoopContext {
   readonly abort: AbortSignal;
   /** Deletes and releases: aborted a little after `abort`, so processed messages still get deleted. */
   readonly settleSignal: AbortSignal;
+  /** Receives run with its signal: open long polls outlive `stop` until nothing is left to release. */
+  readonly gate: ReceiveGate;
   readonly spawn: (count: number) => void;
 }
 
@@ -75,11 +78,14 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
   const running = new Set<Promise<void>>();
   let failure: { readonly error: unknown } | undefined;
   let started = 0;
+  const stopAll = AbortSignal.any([stop, failed.signal]);
   const ctx: LoopContext = {
     deps,
-    stop: AbortSignal.any([stop, failed.signal]),
+    stop: stopAll,
     abort,
     settleSignal: settleController.signal,
+    // Past the grace period, releases still need the open long polls (see receive-gate.ts).
+    gate: createReceiveGate({ stop: stopAll, abort: settleController.signal, clock: deps.clock }),
     spawn(count) {
       for (let i = 0; i < count && !ctx.stop.aborted; i += 1) {
         const index = started;
@@ -99,13 +105,14 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
     while (running.size > 0) await Promise.all([...running]);
   } finally {
     abort.removeEventListener('abort', onAbort);
+    ctx.gate.close();
     finished.abort();
   }
   if (failure !== undefined) throw failure.error;
 }
 
 async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
-  const { deps, stop, abort, settleSignal } = ctx;
+  const { deps, stop, abort } = ctx;
   const { mapping, queue, clock, scaling } = deps;
   const logger = index === 0 ? deps.logger : deps.logger.child({ receiver: index });
   const source = mapping.source.type === 'sqs' ? mapping.source : undefined;
@@ -135,9 +142,16 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
         const max = Math.min(MAX_RECEIVE, mapping.batchSize - buffer.length);
         let received: PipelineRecord[];
         try {
-          received = await queue.receive(max, wait, stop);
+          const receiving = queue.receive(max, wait, ctx.gate.signal);
+          if (buffer.length > 0 && (await settledOrStopped(receiving, stop)) === 'stopped') {
+            // A batch still being gathered goes back at once; this poll stays open and
+            // returns (to be released too) whatever it gets meanwhile (see receive-gate.ts).
+            const unfinished = buffer.splice(0);
+            await ctx.gate.busy(() => releaseRecords(ctx, logger, unfinished));
+          }
+          received = await receiving;
         } catch (err) {
-          if (stop.aborted) break;
+          if (stop.aborted || ctx.gate.signal.aborted) break;
           throw err;
         }
         if (received.length > 0) {
@@ -176,7 +190,7 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
       heartbeat = undefined;
       let failedGroups: ReadonlySet<string>;
       try {
-        failedGroups = await processBatch(ctx, batch, logger);
+        failedGroups = await ctx.gate.busy(() => processBatch(ctx, batch, logger));
       } finally {
         current.stop();
       }
@@ -187,22 +201,14 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
         if (waiting.length > 0) {
           const held = new Set(waiting);
           buffer.splice(0, buffer.length, ...buffer.filter((r) => !held.has(r)));
-          await settle(logger, 'release', async () => {
-            await queue.release(waiting, settleSignal);
-            deps.onProgress?.({ kind: 'released', records: waiting.length });
-          });
+          await ctx.gate.busy(() => releaseRecords(ctx, logger, waiting));
         }
       }
     }
   } finally {
     heartbeat?.stop();
     if (!scaledDown) scaling?.onExit();
-    if (buffer.length > 0) {
-      await queue.release(buffer, settleSignal).then(
-        () => deps.onProgress?.({ kind: 'released', records: buffer.length }),
-        (err: unknown) => logger.warn({ err, records: buffer.length }, 'release failed; the messages reappear after the visibility timeout'),
-      );
-    }
+    if (buffer.length > 0) await ctx.gate.busy(() => releaseRecords(ctx, logger, buffer));
   }
 }
 
@@ -270,6 +276,30 @@ async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], 
   }
   if (!queue.fifo || failed.length === 0) return new Set();
   return new Set(failed.flatMap((r) => (r.orderingKey === undefined ? [] : [r.orderingKey])));
+}
+
+/** Makes messages visible again at once (shutdown, FIFO messages behind a failure). */
+async function releaseRecords(ctx: LoopContext, logger: Logger, records: readonly PipelineRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await settle(logger, 'release', async () => {
+    await ctx.deps.queue.release(records, ctx.settleSignal);
+    ctx.deps.onProgress?.({ kind: 'released', records: records.length });
+  });
+}
+
+/** Waits for `work` to settle (without its outcome) or `stop` to abort, whichever comes first. */
+async function settledOrStopped(work: Promise<unknown>, stop: AbortSignal): Promise<'settled' | 'stopped'> {
+  if (stop.aborted) return 'stopped';
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    onStop = () => resolve('stopped');
+    stop.addEventListener('abort', onStop, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => 'settled' as const, () => 'settled' as const), stopped]);
+  } finally {
+    if (onStop) stop.removeEventListener('abort', onStop);
+  }
 }
 
 /**

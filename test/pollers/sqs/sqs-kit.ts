@@ -146,7 +146,7 @@ export interface RecordedInvocation {
 /** An in-process invoker that records every event and answers with `respond`. */
 export interface RecordingInvoker extends Invoker {
   readonly invocations: readonly RecordedInvocation[];
-  /** Resolves once `predicate` holds (checked after every invocation), or rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds (checked as every invocation starts and ends), or rejects after `timeoutMs`. */
   until(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** Invocations running now, and the most there ever were at once. */
   readonly running: number;
@@ -179,6 +179,7 @@ export function recordingInvoker(
       running += 1;
       maxRunning = Math.max(maxRunning, running);
       calls += 1;
+      notify();
       try {
         const payload = await respond(records, options.signal, calls);
         return { status: 'success', requestId: randomUUID(), durationMs: 0, payload };
@@ -288,6 +289,8 @@ export async function writeQueueConfig(emulator: Emulator, options: QueueMapping
     `region: ${emulator.region}`,
     'account: "000000000000"',
     `endpoint: ${emulator.endpoint}`,
+    // Ops endpoints on a free port: test files run in parallel.
+    'http: { port: 0 }',
     'functions:',
     '  fn:',
     '    handler: ./handler.handler',
