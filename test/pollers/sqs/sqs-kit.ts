@@ -72,13 +72,14 @@ export interface OutgoingMessage {
 }
 
 /**
- * SendMessageBatch in requests of 10, `parallel` at once. FIFO messages are sent one request
- * after another so each group keeps its order.
+ * SendMessageBatch in requests of 10, `parallel` at once; returns the message ids. FIFO
+ * messages are sent one request after another so each group keeps its order.
  */
-export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: readonly OutgoingMessage[], parallel = 16): Promise<void> {
+export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: readonly OutgoingMessage[], parallel = 16): Promise<string[]> {
   const chunks: OutgoingMessage[][] = [];
   for (let i = 0; i < messages.length; i += 10) chunks.push(messages.slice(i, i + 10));
   const fifo = queueUrl.endsWith('.fifo');
+  const ids: string[] = [];
   const sendChunk = async (chunk: readonly OutgoingMessage[]): Promise<void> => {
     const result = await sqs.send(
       new SendMessageBatchCommand({
@@ -92,10 +93,11 @@ export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: r
       }),
     );
     if ((result.Failed ?? []).length > 0) throw new Error(`SendMessageBatch failed: ${JSON.stringify(result.Failed)}`);
+    for (const entry of result.Successful ?? []) if (entry.MessageId !== undefined) ids.push(entry.MessageId);
   };
   if (fifo) {
     for (const chunk of chunks) await sendChunk(chunk);
-    return;
+    return ids;
   }
   let next = 0;
   await Promise.all(
@@ -107,6 +109,7 @@ export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: r
       }
     }),
   );
+  return ids;
 }
 
 /** Receives everything visible (hiding it for a minute) until a receive comes back empty. */
