@@ -3,6 +3,7 @@ import { SluiceError } from '../errors.js';
 import { isPushMapping, runPushMapping } from '../push/run-push-mapping.js';
 import type { MappingStats } from './mapping-stats.js';
 import { runLiveQueue } from './run-live-queue.js';
+import { runLiveStream } from './run-live-stream.js';
 import type { RuntimeContext } from './runtime-context.js';
 
 /** Runs a mapping against its live source until `stop`: one function per source family. */
@@ -23,7 +24,7 @@ export async function runLiveMapping(
       return runLiveQueue({ ...mapping, source: mapping.source }, ctx, stats, stop, abort);
     case 'kinesis':
     case 'dynamodb':
-      break;
+      return runLiveStream({ ...mapping, source: mapping.source }, ctx, stats, stop, abort);
   }
   throw new SluiceError('SourceUnsupported', `mapping "${mapping.name}": live ${mapping.source.type} sources are not available in this build`);
 }
