@@ -28,7 +28,7 @@ export async function runLiveQueue(
   stats: MappingStats,
   stop: AbortSignal,
   abort: AbortSignal,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = ctx.env ?? process.env,
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
   const { config } = ctx;
