@@ -124,6 +124,8 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
   const buffer: PipelineRecord[] = [];
   let heartbeat: VisibilityHeartbeat | undefined;
   let scaledDown = false;
+  // The last batch's deletes: they run while this loop receives the next batch.
+  let settling: Promise<void> = Promise.resolve();
 
   try {
     while (!stop.aborted) {
@@ -188,12 +190,18 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
       const batch = buffer.splice(0, nextBatchLength(buffer, limits));
       const current = heartbeat;
       heartbeat = undefined;
-      let failedGroups: ReadonlySet<string>;
+      let processed: ProcessedBatch;
       try {
-        failedGroups = await ctx.gate.busy(() => processBatch(ctx, batch, logger));
-      } finally {
+        processed = await ctx.gate.busy(() => processBatch(ctx, batch, logger));
+      } catch (err) {
         current.stop();
+        throw err;
       }
+      const previous = settling;
+      // The heartbeat runs until the deletes are done, so a slow delete never lets a processed message reappear.
+      settling = processed.settled.finally(() => current.stop());
+      await (queue.finite ? settling : previous);
+      const { failedGroups } = processed;
       if (failedGroups.size > 0) {
         // Later messages of a failed FIFO group, received but not yet in a batch, wait for the
         // failed ones to be received again (SQS keeps the group blocked while they are in flight).
@@ -207,23 +215,32 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
     }
   } finally {
     heartbeat?.stop();
+    await settling;
     if (!scaledDown) scaling?.onExit();
     if (buffer.length > 0) await ctx.gate.busy(() => releaseRecords(ctx, logger, buffer));
   }
 }
 
-/** Invokes the function with one batch and settles it. Returns the FIFO message groups that failed. */
-async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], logger: Logger): Promise<ReadonlySet<string>> {
+interface ProcessedBatch {
+  /** FIFO message groups with a failed message in the batch. */
+  readonly failedGroups: ReadonlySet<string>;
+  /** Deletes (successes, filtered messages) and failure settlement; never rejects. */
+  readonly settled: Promise<void>;
+}
+
+/** Invokes the function with one batch and starts settling it. */
+async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], logger: Logger): Promise<ProcessedBatch> {
   const { deps, abort, settleSignal } = ctx;
   const { queue } = deps;
   const matching = batch.filter((r) => deps.filter(r));
+  let filtered: Promise<void> = Promise.resolve();
   if (matching.length < batch.length) {
     const kept = new Set(matching);
     const rejected = batch.filter((r) => !kept.has(r));
     deps.onProgress?.({ kind: 'filtered', records: rejected.length });
-    await settle(logger, 'delete of filtered messages', () => queue.delete(rejected, settleSignal));
+    filtered = settle(logger, 'delete of filtered messages', () => queue.delete(rejected, settleSignal));
   }
-  if (matching.length === 0) return new Set();
+  if (matching.length === 0) return { failedGroups: new Set(), settled: filtered };
   let outcome: BatchOutcome;
   try {
     outcome = await deps.invoke(matching, abort);
@@ -235,6 +252,7 @@ async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], 
         () => undefined,
       );
     }
+    await filtered;
     throw err;
   }
   let failed: readonly PipelineRecord[];
@@ -264,18 +282,23 @@ async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], 
   }
   const failedSet = new Set(failed);
   const succeeded = matching.filter((r) => !failedSet.has(r));
-  if (succeeded.length > 0) {
-    await settle(logger, 'delete of processed messages', async () => {
-      await queue.delete(succeeded, settleSignal);
-      deps.onProgress?.({ kind: 'deleted', records: succeeded.length });
-    });
-  }
-  if (failed.length > 0) {
-    deps.onProgress?.({ kind: 'failed', records: failed.length });
-    await settle(logger, 'settling failed messages', () => queue.settleFailed(failed, settleSignal));
-  }
-  if (!queue.fifo || failed.length === 0) return new Set();
-  return new Set(failed.flatMap((r) => (r.orderingKey === undefined ? [] : [r.orderingKey])));
+  const deleted =
+    succeeded.length === 0
+      ? Promise.resolve()
+      : settle(logger, 'delete of processed messages', async () => {
+          await queue.delete(succeeded, settleSignal);
+          deps.onProgress?.({ kind: 'deleted', records: succeeded.length });
+        });
+  const failedSettled =
+    failed.length === 0
+      ? Promise.resolve()
+      : deleted.then(() => {
+          deps.onProgress?.({ kind: 'failed', records: failed.length });
+          return settle(logger, 'settling failed messages', () => queue.settleFailed(failed, settleSignal));
+        });
+  const settled = Promise.all([filtered, deleted, failedSettled]).then(() => undefined);
+  if (!queue.fifo || failed.length === 0) return { failedGroups: new Set(), settled };
+  return { failedGroups: new Set(failed.flatMap((r) => (r.orderingKey === undefined ? [] : [r.orderingKey]))), settled };
 }
 
 /** Makes messages visible again at once (shutdown, FIFO messages behind a failure). */

@@ -36,8 +36,12 @@ export function startVisibilityHeartbeat(deps: {
   const extend = queue.extendVisibility?.bind(queue);
   if (timeout === undefined || timeout <= 0 || extend === undefined) return NONE;
   const records: PipelineRecord[] = [];
+  // One controller per batch (AbortSignal.any per batch costs more than the whole heartbeat).
   const stopped = new AbortController();
-  const signal = AbortSignal.any([stopped.signal, deps.signal]);
+  const onAbort = (): void => stopped.abort();
+  if (deps.signal.aborted) stopped.abort();
+  else deps.signal.addEventListener('abort', onAbort, { once: true });
+  const { signal } = stopped;
   const intervalMs = (timeout * 1000) / 2;
 
   void (async () => {
@@ -49,7 +53,7 @@ export function startVisibilityHeartbeat(deps: {
       }
       if (records.length === 0) continue;
       try {
-        await extend([...records], timeout, signal);
+        await extend([...records], timeout, deps.signal);
         logger.debug({ records: records.length, seconds: timeout }, 'visibility extended');
       } catch (err) {
         if (!signal.aborted) logger.warn({ err, records: records.length }, 'visibility heartbeat failed; messages may be received again');
@@ -62,6 +66,7 @@ export function startVisibilityHeartbeat(deps: {
       records.push(...more);
     },
     stop() {
+      deps.signal.removeEventListener('abort', onAbort);
       stopped.abort();
     },
   };

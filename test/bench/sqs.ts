@@ -1,0 +1,230 @@
+/**
+ * `npm run bench -- sqs [--concurrency=N] [--messages=N]`: messages/second draining a pre-filled
+ * queue (default 50,000 messages, batchSize 10, concurrency 5) on ElasticMQ, same emulator and
+ * same run, for
+ *   (a) sluice: a local no-op handler (worker processes, as `sluice run`), and an in-process no-op invoker;
+ *   (b) sqs-consumer v14 with `handleMessageBatch`, N consumers for concurrency N;
+ *   (c) a bare ReceiveMessage / DeleteMessageBatch loop, N loops;
+ * then sluice's send-to-handler latency (p50 / p99) at a steady 200 messages/s.
+ * Every receive asks for all system and message attributes, as Lambda's poller does.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { Consumer } from 'sqs-consumer';
+import { loadConfig } from '../../src/config/index.js';
+import type { Invoker } from '../../src/invokers/invoker.js';
+import { silentLogger } from '../../src/log.js';
+import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
+import { startEmulator, type Emulator } from '../harness/index.js';
+import { createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+
+const BATCH = 10;
+const WAIT_SECONDS = 20;
+
+function option(args: readonly string[], name: string, fallback: number): number {
+  const found = args.find((a) => a.startsWith(`--${name}=`));
+  const value = found === undefined ? fallback : Number(found.slice(name.length + 3));
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+async function filledQueue(sqs: SQSClient, messages: number): Promise<{ name: string; url: string }> {
+  const queue = await createQueue(sqs, queueName('bench'), { VisibilityTimeout: '120' });
+  await sendMessages(
+    sqs,
+    queue.url,
+    Array.from({ length: messages }, (_, i) => ({ body: JSON.stringify({ i, pad: 'x'.repeat(64) }) })),
+    32,
+  );
+  return queue;
+}
+
+/** Resolves once `count()` reaches `target`. */
+async function until(count: () => number, target: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (count() < target) {
+    if (Date.now() > deadline) throw new Error(`stalled at ${count()} of ${target}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function bare(sqs: SQSClient, url: string, messages: number, concurrency: number): Promise<number> {
+  let done = 0;
+  const stop = new AbortController();
+  const start = performance.now();
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (!stop.signal.aborted) {
+      const received = await sqs
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: BATCH,
+            WaitTimeSeconds: WAIT_SECONDS,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: stop.signal },
+        )
+        .catch(() => ({ Messages: [] }));
+      const batch = received.Messages ?? [];
+      if (batch.length === 0) continue;
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      done += batch.length;
+    }
+  });
+  await until(() => done, messages, 600_000);
+  const ms = performance.now() - start;
+  stop.abort();
+  await Promise.all(loops);
+  return ms;
+}
+
+async function sqsConsumer(sqs: SQSClient, url: string, messages: number, concurrency: number): Promise<number> {
+  let done = 0;
+  const consumers = Array.from({ length: concurrency }, () =>
+    Consumer.create({
+      queueUrl: url,
+      sqs,
+      batchSize: BATCH,
+      waitTimeSeconds: WAIT_SECONDS,
+      pollingWaitTimeMs: 0,
+      messageSystemAttributeNames: ['All'],
+      messageAttributeNames: ['All'],
+      handleMessageBatch: async (batch) => {
+        done += batch.length;
+        return batch;
+      },
+    }),
+  );
+  const start = performance.now();
+  for (const c of consumers) c.start();
+  await until(() => done, messages, 600_000);
+  const ms = performance.now() - start;
+  for (const c of consumers) {
+    c.on('error', () => undefined);
+    c.stop({ abort: true });
+  }
+  return ms;
+}
+
+async function sluiceConfig(emulator: Emulator, queue: string, concurrency: number, handler: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-sqs-'));
+  await writeFile(join(dir, 'handler.mjs'), handler);
+  const file = join(dir, 'sluice.yaml');
+  await writeFile(
+    file,
+    [
+      `region: ${emulator.region}`,
+      `endpoint: ${emulator.endpoint}`,
+      'http: { port: 0 }',
+      'functions:',
+      '  fn: { handler: ./handler.handler }',
+      'mappings:',
+      '  - name: bench',
+      '    function: fn',
+      `    source: { type: sqs, queue: ${queue}, waitTimeSeconds: ${WAIT_SECONDS} }`,
+      `    batchSize: ${BATCH}`,
+      `    scalingConfig: { maximumConcurrency: ${Math.max(2, concurrency)} }`,
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function runSluice(
+  emulator: Emulator,
+  queue: string,
+  concurrency: number,
+  options: { readonly invoker?: Invoker; readonly handler?: string; readonly observe?: Parameters<typeof startSluice>[0]['observe'] },
+): Promise<Sluice> {
+  const file = await sluiceConfig(emulator, queue, concurrency, options.handler ?? 'export const handler = async () => null;\n');
+  const config = await loadConfig(file, { env: {}, checkHandlers: false });
+  return startSluice({
+    config,
+    logger: silentLogger,
+    mode: 'run',
+    env: {},
+    ...(options.invoker ? { invokers: new Map([['fn', options.invoker]]) } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
+  });
+}
+
+async function sluiceDrain(emulator: Emulator, queue: string, messages: number, concurrency: number, invoker?: Invoker): Promise<number> {
+  const sluice = await runSluice(emulator, queue, concurrency, invoker ? { invoker } : {});
+  const start = performance.now();
+  await until(() => sluice.mappings[0]?.stats.processed ?? 0, messages, 600_000);
+  const ms = performance.now() - start;
+  await sluice.shutdown(5_000);
+  return ms;
+}
+
+const noopInvoker: Invoker = {
+  invoke: async () => ({ status: 'success', requestId: randomUUID(), durationMs: 0, payload: null }),
+  close: async () => undefined,
+};
+
+async function latency(emulator: Emulator, sqs: SQSClient, concurrency: number): Promise<{ p50: number; p99: number; n: number }> {
+  const queue = await createQueue(sqs, queueName('latency'), { VisibilityTimeout: '60' });
+  const samples: number[] = [];
+  const handler = 'export const handler = async (event) => ({ latencies: event.Records.map((r) => Date.now() - JSON.parse(r.body).t) });\n';
+  const sluice = await runSluice(emulator, queue.name, concurrency, {
+    handler,
+    observe: (report) => {
+      const response = report.response as { latencies?: number[] } | undefined;
+      samples.push(...(response?.latencies ?? []));
+    },
+  });
+  // Warm the handler environments before measuring.
+  await sendMessages(sqs, queue.url, Array.from({ length: 50 }, () => ({ body: JSON.stringify({ t: Date.now(), warmup: true }) })));
+  await until(() => samples.length, 50, 60_000);
+  samples.length = 0;
+  const RATE = 200;
+  const SECONDS = 10;
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sends.push(sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify({ t: Date.now(), i }) })));
+  }
+  await Promise.all(sends);
+  await until(() => samples.length, total, 60_000);
+  await sluice.shutdown(5_000);
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99), n: sorted.length };
+}
+
+export default async function bench(args: string[]): Promise<void> {
+  const messages = option(args, 'messages', 50_000);
+  const concurrency = option(args, 'concurrency', 5);
+  const emulator = await startEmulator('elasticmq');
+  const sqs = sqsClient(emulator);
+  try {
+    const rate = (ms: number): number => messages / (ms / 1000);
+    const results: [string, number][] = [];
+    const measure = async (name: string, run: (queue: { name: string; url: string }) => Promise<number>): Promise<number> => {
+      const queue = await filledQueue(sqs, messages);
+      const ms = await run(queue);
+      results.push([name, rate(ms)]);
+      console.log(`${name.padEnd(34)} ${rate(ms).toFixed(0).padStart(6)} msg/s  (${(ms / 1000).toFixed(1)} s)`);
+      return rate(ms);
+    };
+    console.log(`${messages} messages, batchSize ${BATCH}, concurrency ${concurrency}, ElasticMQ at ${emulator.endpoint}`);
+    const c = await measure('(c) bare Receive/DeleteMessageBatch', (q) => bare(sqs, q.url, messages, concurrency));
+    const b = await measure('(b) sqs-consumer handleMessageBatch', (q) => sqsConsumer(sqs, q.url, messages, concurrency));
+    const aLocal = await measure('(a) sluice, local no-op handler', (q) => sluiceDrain(emulator, q.name, messages, concurrency));
+    const aInProcess = await measure('(a) sluice, in-process no-op', (q) => sluiceDrain(emulator, q.name, messages, concurrency, noopInvoker));
+    console.log(`a/b: ${(aLocal / b).toFixed(2)} (local handler), ${(aInProcess / b).toFixed(2)} (in-process)`);
+    console.log(`a/c: ${(aLocal / c).toFixed(2)} (local handler), ${(aInProcess / c).toFixed(2)} (in-process)`);
+    const lat = await latency(emulator, sqs, concurrency);
+    console.log(`send-to-handler latency at 200 msg/s (local handler, ${lat.n} messages): p50 ${lat.p50} ms, p99 ${lat.p99} ms`);
+  } finally {
+    sqs.destroy();
+    await emulator.stop();
+  }
+}
