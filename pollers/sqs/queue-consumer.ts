@@ -48,6 +48,8 @@ interface LoopContext {
   /** Receives run with its signal: open long polls outlive `stop` until nothing is left to release. */
   readonly gate: ReceiveGate;
   readonly spawn: (count: number) => void;
+  /** FIFO: the message groups with a batch being invoked, and when that invocation ends. */
+  readonly groupsInFlight: Map<string, Promise<void>>;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
     settleSignal: settleController.signal,
     // Past the grace period, releases still need the open long polls (see receive-gate.ts).
     gate: createReceiveGate({ stop: stopAll, abort: settleController.signal, clock: deps.clock }),
+    groupsInFlight: new Map(),
     spawn(count) {
       for (let i = 0; i < count && !ctx.stop.aborted; i += 1) {
         const index = started;
@@ -242,9 +245,11 @@ async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], 
   }
   if (matching.length === 0) return { failedGroups: new Set(), settled: filtered };
   let outcome: BatchOutcome;
+  const releaseGroups = queue.fifo ? await holdGroups(ctx.groupsInFlight, matching) : undefined;
   try {
     outcome = await deps.invoke(matching, abort);
   } catch (err) {
+    releaseGroups?.();
     // Interrupted (the grace period is over): the messages go back to the queue now.
     if (abort.aborted) {
       await queue.release(matching, settleSignal).then(
@@ -255,6 +260,7 @@ async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], 
     await filtered;
     throw err;
   }
+  releaseGroups?.();
   let failed: readonly PipelineRecord[];
   switch (outcome.kind) {
     case 'success':
@@ -335,4 +341,27 @@ async function settle(logger: Logger, what: string, work: () => Promise<void>): 
   } catch (err) {
     logger.warn({ err }, `${what} failed; the messages will be received again`);
   }
+}
+
+/**
+ * One batch per FIFO message group in flight, as Lambda guarantees: SQS itself hides a group
+ * while one of its messages is in flight, but not every emulator does (moto does not), so a
+ * batch waits here until no batch of its groups is being invoked. Batches wait in the order
+ * they arrive, so a group's batches run in order. Returns the release for this batch.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ */
+async function holdGroups(inFlight: Map<string, Promise<void>>, records: readonly PipelineRecord[]): Promise<() => void> {
+  const groups = [...new Set(records.map((r) => r.orderingKey).filter((g): g is string => g !== undefined))];
+  for (;;) {
+    const busy = groups.map((g) => inFlight.get(g)).filter((p): p is Promise<void> => p !== undefined);
+    if (busy.length === 0) break;
+    await Promise.all(busy);
+  }
+  let done!: () => void;
+  const ended = new Promise<void>((resolve) => (done = resolve));
+  for (const g of groups) inFlight.set(g, ended);
+  return () => {
+    for (const g of groups) if (inFlight.get(g) === ended) inFlight.delete(g);
+    done();
+  };
 }
