@@ -21,10 +21,11 @@ const seqOf = (r: SqsEventRecord): number => Number(r.body.split(':')[1]);
 describe.each(sqsEmulators())('SQS FIFO on %s', (kind) => {
   const emulator = useEmulator(kind);
   /**
-   * moto's FIFO is not faithful: its threaded server lets concurrent receives hand out one
-   * message twice, and messages of a group that become visible together come back in any
-   * order. On moto these tests check what it can show (every message, first deliveries in
-   * order); ElasticMQ and LocalStack get the exact checks.
+   * moto's FIFO is not faithful under concurrency: its threaded server lets two concurrent
+   * receives take messages of one group (so one message can be handed out twice, and a group
+   * can be delivered out of order), and messages of a group that become visible together come
+   * back in any order. On moto these tests check what it can show (every message delivered, the
+   * failure rule applied); ElasticMQ and LocalStack get the exact order checks.
    */
   const exactFifo = kind !== 'moto';
   let sqs: SQSClient;
@@ -56,15 +57,16 @@ describe.each(sqsEmulators())('SQS FIFO on %s', (kind) => {
     });
     const sluice = await startQueueSluice(emulator(), { queue: queue.name, batchSize: 5, maximumConcurrency: GROUPS }, invoker);
     try {
-      await invoker.until(() => invoker.invocations.flatMap((i) => i.records).length >= GROUPS * PER_GROUP, 120_000, 'every message');
+      // Unique bodies: moto can hand a message out twice, and a duplicate must not end the wait early.
+      await invoker.until(() => new Set(invoker.invocations.flatMap((i) => i.records).map((r) => r.body)).size >= GROUPS * PER_GROUP, 120_000, 'every message');
       const byGroup = new Map<string, number[]>();
       for (const record of invoker.invocations.flatMap((i) => i.records)) {
         byGroup.set(groupOf(record), [...(byGroup.get(groupOf(record)) ?? []), seqOf(record)]);
       }
       expect(byGroup.size).toBe(GROUPS);
       const inOrder = Array.from({ length: PER_GROUP }, (_, i) => i);
-      for (const seqs of byGroup.values()) expect(exactFifo ? seqs : seqs.filter((n, i) => seqs.indexOf(n) === i)).toEqual(inOrder);
-      expect(overlapping, 'two batches of one group in flight at once').toBe(0);
+      for (const seqs of byGroup.values()) expect(exactFifo ? seqs : [...new Set(seqs)].sort((x, y) => x - y)).toEqual(inOrder);
+      if (exactFifo) expect(overlapping, 'two batches of one group in flight at once').toBe(0);
       expect(invoker.maxRunning, 'batches of different groups in parallel').toBeGreaterThan(1);
     } finally {
       await sluice.shutdown(5_000);
