@@ -38,7 +38,7 @@ export async function runLiveQueue(
   try {
     let info: SqsQueueInfo;
     try {
-      info = await waitFor(`queue ${source.queue}`, () => resolveQueueInfo(client, source.queue, config, stop), logger, stop);
+      info = await waitFor(`queue ${source.queue}`, () => resolveQueueInfo(client, source.queue, config, stop), logger, stop, ctx.onWait);
     } catch (err) {
       if (stop.aborted) return;
       throw err;

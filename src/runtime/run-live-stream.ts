@@ -32,7 +32,7 @@ export async function runLiveStream(
   if (source.type === 'kinesis') {
     const client = new KinesisClient(clientConfig('kinesis', config, env));
     try {
-      const streamArn = await waitFor(`stream ${source.stream}`, () => resolveKinesisStream(client, source.stream, stop), logger, stop);
+      const streamArn = await waitFor(`stream ${source.stream}`, () => resolveKinesisStream(client, source.stream, stop), logger, stop, ctx.onWait);
       const reader = createKinesisReader({
         client,
         streamArn,
@@ -54,6 +54,7 @@ export async function runLiveStream(
       () => resolveDynamoDbStream(ddb, source, stop),
       logger,
       stop,
+      ctx.onWait,
     );
     const reader = createDynamoDbReader({
       client: streams,

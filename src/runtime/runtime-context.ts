@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { SluiceMetrics } from '../ops/metrics.js';
 import type { PushRuntime, PushSettings } from '../push/push-runtime.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
+import type { WaitListener } from './wait-for.js';
 
 /** Everything a running mapping needs from the composition root. */
 export interface RuntimeContext {
@@ -30,6 +31,8 @@ export interface RuntimeContext {
   readonly pushSettings?: PushSettings;
   /** The instance's Prometheus metrics (`GET /metrics`); mappings are instrumented at their edges when set. */
   readonly metrics?: SluiceMetrics;
+  /** A mapping's context: told what the mapping waits for (its queue or stream does not exist yet). */
+  readonly onWait?: WaitListener;
 }
 
 export interface ReplaySettings {

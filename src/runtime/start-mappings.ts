@@ -4,7 +4,6 @@ import { runReplayMapping } from './run-replay-mapping.js';
 import { runLiveMapping } from './run-live-mapping.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { instrumentContext } from '../ops/instrument-context.js';
-import { reportWaitsTo } from './wait-for.js';
 
 /** AWS's event source mapping states. @see https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html */
 export type MappingState = 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled';
@@ -41,16 +40,15 @@ export function startMapping(mapping: Mapping, ctx: RuntimeContext, options: Sta
   const logger = ctx.logger.child({ mapping: mapping.name });
   let waiting: string | undefined;
   const positions = new Map<string, string>();
-  const mappingCtx = instrumentContext(ctx, mapping, (shardId, value) => positions.set(shardId, value));
-  const run = reportWaitsTo(
-    (what) => {
+  const mappingCtx: RuntimeContext = {
+    ...instrumentContext(ctx, mapping, (shardId, value) => positions.set(shardId, value)),
+    onWait: (what) => {
       waiting = what;
     },
-    () =>
-      replayFile
-        ? runReplayMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal, replayFile)
-        : runLiveMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal),
-  );
+  };
+  const run = replayFile
+    ? runReplayMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal, replayFile)
+    : runLiveMapping(mapping, mappingCtx, stats, stopController.signal, abortController.signal);
   state = 'Enabled';
   const done = run.then(
     () => {

@@ -5,7 +5,7 @@ import { createMappingController } from '../../src/ops/mapping-controller.js';
 import { readiness } from '../../src/ops/ops-routes.js';
 import { createMappingStats } from '../../src/runtime/mapping-stats.js';
 import type { MappingHandle, MappingState } from '../../src/runtime/start-mappings.js';
-import { reportWaitsTo, waitFor } from '../../src/runtime/wait-for.js';
+import { waitFor } from '../../src/runtime/wait-for.js';
 import { makeMapping } from '../support/mapping.js';
 
 function handle(name: string, state: MappingState, extra: { waiting?: string; lastError?: string } = {}): MappingHandle {
@@ -44,23 +44,20 @@ describe('readiness', () => {
   });
 });
 
-describe('reportWaitsTo', () => {
-  it('tells the mapping what waitFor waits for, and when it stopped waiting', async () => {
+describe('waitFor', () => {
+  it('tells the mapping what it waits for, and when it stopped waiting', async () => {
     const reports: (string | undefined)[] = [];
     let attempts = 0;
-    const result = await reportWaitsTo(
+    const result = await waitFor(
+      'queue orders',
+      async () => {
+        attempts += 1;
+        if (attempts < 2) throw new SluiceError('QueueMissing', 'no such queue', { retryable: true });
+        return 'url';
+      },
+      silentLogger,
+      new AbortController().signal,
       (what) => reports.push(what),
-      () =>
-        waitFor(
-          'queue orders',
-          async () => {
-            attempts += 1;
-            if (attempts < 2) throw new SluiceError('QueueMissing', 'no such queue', { retryable: true });
-            return 'url';
-          },
-          silentLogger,
-          new AbortController().signal,
-        ),
     );
     expect(result).toBe('url');
     expect(reports).toEqual(['queue orders', undefined]);

@@ -103,12 +103,14 @@ describe.each(sqsEmulators())('SQS mapping lifecycle on %s', (kind) => {
     const sluice = await startQueueSluice(emulator(), { queue: name, waitTimeSeconds: 1 }, invoker, logs.logger);
     try {
       await eventually(async () => (logs.messages().includes(`waiting for queue ${name}`) ? true : undefined), 20_000, 'the waiting log line');
+      expect(sluice.mappings[0]?.waiting, 'what status and /readyz report').toBe(`queue ${name}`);
       const queue = await createQueue(sqs, name);
       await sendMessages(sqs, queue.url, [{ body: 'late' }]);
       await invoker.until(() => invoker.invocations.length === 1, 30_000, 'the message');
       expect(invoker.invocations[0]?.records[0]?.body).toBe('late');
       expect(logs.messages().filter((m) => m === `waiting for queue ${name}`)).toHaveLength(1);
       expect(logs.messages()).toContain(`queue ${name} is ready`);
+      expect(sluice.mappings[0]?.waiting).toBeUndefined();
     } finally {
       await sluice.shutdown(5_000);
     }
