@@ -10,6 +10,7 @@ import type { QueuePort } from './queue-port.js';
 import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
 import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
+import { cancel } from '../../src/util/cancel.js';
 
 export interface QueueConsumerDeps {
   readonly mapping: Mapping;
@@ -109,7 +110,7 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
   } finally {
     abort.removeEventListener('abort', onAbort);
     ctx.gate.close();
-    finished.abort();
+    cancel(finished);
   }
   if (failure !== undefined) throw failure.error;
 }

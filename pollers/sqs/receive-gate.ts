@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/clock.js';
+import { cancel } from '../../src/util/cancel.js';
 
 /**
  * How long, once everything in flight is settled after `stop`, long polls still open may
@@ -61,7 +62,7 @@ export function createReceiveGate(options: {
     signal: cut.signal,
     async busy(work) {
       busy += 1;
-      quiet?.abort();
+      cancel(quiet);
       quiet = undefined;
       try {
         return await work();
@@ -73,7 +74,7 @@ export function createReceiveGate(options: {
     close() {
       abort.removeEventListener('abort', onAbort);
       stop.removeEventListener('abort', check);
-      closed.abort();
+      cancel(closed);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
 import type { QueuePort } from './queue-port.js';
+import { cancel } from '../../src/util/cancel.js';
 
 /** Keeps one batch's messages invisible while the batch is gathered and processed. */
 export interface VisibilityHeartbeat {
@@ -38,8 +39,8 @@ export function startVisibilityHeartbeat(deps: {
   const records: PipelineRecord[] = [];
   // One controller per batch (AbortSignal.any per batch costs more than the whole heartbeat).
   const stopped = new AbortController();
-  const onAbort = (): void => stopped.abort();
-  if (deps.signal.aborted) stopped.abort();
+  const onAbort = (): void => cancel(stopped);
+  if (deps.signal.aborted) cancel(stopped);
   else deps.signal.addEventListener('abort', onAbort, { once: true });
   const { signal } = stopped;
   const intervalMs = (timeout * 1000) / 2;
@@ -67,7 +68,7 @@ export function startVisibilityHeartbeat(deps: {
     },
     stop() {
       deps.signal.removeEventListener('abort', onAbort);
-      stopped.abort();
+      cancel(stopped);
     },
   };
 }

@@ -14,6 +14,7 @@ import { createNotifier } from '../../src/util/notifier.js';
 import { createPositionTracker } from './position-tracker.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
 import { runWindowedLane, type EventExtra } from './tumbling-window.js';
+import { cancel } from '../../src/util/cancel.js';
 
 export interface ShardConsumerDeps {
   readonly mapping: Mapping;
@@ -132,7 +133,7 @@ export async function runShardConsumer(
     try {
       await Promise.race([changed.wait(intake), clock.sleep(ms, AbortSignal.any([intake, timer.signal])).catch(() => undefined)]);
     } finally {
-      timer.abort();
+      cancel(timer);
     }
   }
 

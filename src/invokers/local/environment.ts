@@ -19,6 +19,7 @@ import type { LambdaErrorPayload } from '../invoker.js';
 import { handlerName, lambdaEnvironment, taskRoot } from './environment-variables.js';
 import type { EnvironmentExit } from './platform-errors.js';
 import type { ChildMessage, InvokeMessage, ResultMessage } from './runtime/protocol.js';
+import { cancel } from '../../util/cancel.js';
 
 /** A function whose invoker is a local handler module. */
 export type LocalFunctionConfig = FunctionConfig & { readonly invoker: LocalInvokerConfig };
@@ -147,7 +148,7 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
       exitPromise.then((exit): InitResult => ({ kind: 'exit', exit })),
       deadline(options.initTimeoutMs, stop.signal, (): InitResult => ({ kind: 'timeout' })),
     ]);
-    stop.abort();
+    cancel(stop);
     onMessage = undefined;
     if (result.kind !== 'ready') await kill();
     return result;
@@ -191,7 +192,7 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
         exitPromise.then((exit): InvocationResult => ({ kind: 'exit', exit })),
         deadline(timeoutMs, stop.signal, (): InvocationResult => ({ kind: 'timeout' })),
       ]);
-      stop.abort();
+      cancel(stop);
       onMessage = undefined;
       if (outcome.kind === 'timeout') await kill();
       return outcome;
