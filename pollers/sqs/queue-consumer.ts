@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
 import type { Mapping } from '../../src/config/types.js';
@@ -67,6 +68,9 @@ interface LoopContext {
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
  */
 export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+  // Every batch's visibility heartbeat listens to `abort` (two per receive loop while deletes
+  // overlap the next receive): more than Node's default warning threshold of 10 is expected.
+  setMaxListeners(0, abort);
   const failed = new AbortController();
   const finished = new AbortController();
   const settleController = new AbortController();
