@@ -4,11 +4,13 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
+  type GetRecordsCommandOutput,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { SluiceError } from '../../src/errors.js';
 import { dynamodbPipelineRecord } from '../../src/events/pipeline.js';
 import { toStreamError } from './aws-errors.js';
+import { createReadAhead, isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader, StreamShard } from './shard-reader.js';
 
 export interface DynamoDbReaderOptions {
@@ -25,12 +27,14 @@ export interface DynamoDbReaderOptions {
 
 /**
  * The engine's port over DynamoDB Streams: DescribeStream for shards (with parents),
- * GetShardIterator (no AT_TIMESTAMP: DynamoDB Streams has none) and GetRecords.
+ * GetShardIterator (no AT_TIMESTAMP: DynamoDB Streams has none) and GetRecords (one read
+ * ahead while the shard returns records: see read-ahead.ts).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
  */
 export function createDynamoDbReader(options: DynamoDbReaderOptions): ShardReader {
   const { client, streamArn } = options;
   const now = options.now ?? Date.now;
+  const readAhead = createReadAhead<GetRecordsCommandOutput>();
   return {
     source: 'dynamodb',
     streamArn,
@@ -66,11 +70,15 @@ export function createDynamoDbReader(options: DynamoDbReaderOptions): ShardReade
       }
     },
     async getRecords(shardId, iterator, limit, signal) {
-      let result;
-      try {
-        result = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1_000) }), { abortSignal: signal });
-      } catch (err) {
-        throw toStreamError(err, `GetRecords ${shardId}`);
+      const read = (from: string): Promise<GetRecordsCommandOutput> =>
+        client.send(new GetRecordsCommand({ ShardIterator: from, Limit: Math.min(limit, 1_000) }), { abortSignal: signal }).catch((err: unknown) => {
+          throw toStreamError(err, `GetRecords ${shardId}`);
+        });
+      const result = await (readAhead.take(shardId, iterator) ?? read(iterator));
+      const next = result.NextShardIterator;
+      // DynamoDB Streams has no MillisBehindLatest: a read that returned records may have more behind it.
+      if (next !== undefined && isBehind({ records: result.Records?.length ?? 0, limit: Math.min(limit, 1_000), millisBehindLatest: undefined })) {
+        readAhead.start(shardId, next, () => read(next));
       }
       const receivedAt = now();
       const records = (result.Records ?? []).map((r) => dynamodbPipelineRecord(r, { shardId, streamArn, region: options.region, receivedAt }));

@@ -3,11 +3,13 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
+  type GetRecordsCommandOutput,
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { kinesisPipelineRecord } from '../../src/events/pipeline.js';
 import { toStreamError } from './aws-errors.js';
+import { createReadAhead, isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader, StreamShard } from './shard-reader.js';
 
 export interface KinesisReaderOptions {
@@ -29,7 +31,8 @@ export interface KinesisReaderOptions {
 
 /**
  * The engine's port over Kinesis Data Streams: ListShards, GetShardIterator and
- * GetRecords (shared-throughput consumer, over HTTP/1.1), every call with an abort signal.
+ * GetRecords (shared-throughput consumer, over HTTP/1.1, one read ahead while the shard is
+ * behind: see read-ahead.ts), every call with an abort signal.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  */
 export function createKinesisReader(options: KinesisReaderOptions): ShardReader {
@@ -37,6 +40,7 @@ export function createKinesisReader(options: KinesisReaderOptions): ShardReader 
   const now = options.now ?? Date.now;
   // StreamName rather than StreamARN: older emulators (kinesis-mock) predate the ARN parameters.
   const StreamName = streamArn.slice(streamArn.indexOf(':stream/') + ':stream/'.length);
+  const readAhead = createReadAhead<GetRecordsCommandOutput>();
   return {
     source: 'kinesis',
     streamArn,
@@ -77,13 +81,14 @@ export function createKinesisReader(options: KinesisReaderOptions): ShardReader 
       }
     },
     async getRecords(shardId, iterator, limit, signal) {
-      let result;
-      try {
-        result = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
-          abortSignal: signal,
+      const read = (from: string): Promise<GetRecordsCommandOutput> =>
+        client.send(new GetRecordsCommand({ ShardIterator: from, Limit: limit }), { abortSignal: signal }).catch((err: unknown) => {
+          throw toStreamError(err, `GetRecords ${shardId}`);
         });
-      } catch (err) {
-        throw toStreamError(err, `GetRecords ${shardId}`);
+      const result = await (readAhead.take(shardId, iterator) ?? read(iterator));
+      const next = result.NextShardIterator;
+      if (next !== undefined && isBehind({ records: result.Records?.length ?? 0, limit: limit, millisBehindLatest: result.MillisBehindLatest })) {
+        readAhead.start(shardId, next, () => read(next));
       }
       const ctx = { shardId, streamArn, region: options.region, invokeIdentityArn: options.invokeIdentityArn };
       const readAt = now();

@@ -12,6 +12,7 @@ import type { PipelineRecord } from '../../src/records.js';
 import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/checkpoint-store.js';
 import { createNotifier } from '../../src/util/notifier.js';
 import { createPositionTracker } from './position-tracker.js';
+import { isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
 import { runWindowedLane, type EventExtra } from './tumbling-window.js';
 import { cancel } from '../../src/util/cancel.js';
@@ -43,7 +44,7 @@ export type ShardProgress =
 
 export type ShardConsumerResult = 'SHARD_END' | 'STOPPED';
 
-/** Records read ahead of processing, per lane, before the reader waits. */
+/** Records read ahead of processing, per lane, before the reader waits (at least one full read, see `readLoop`). */
 const READ_AHEAD_BATCHES = 2;
 
 /**
@@ -137,12 +138,17 @@ export async function runShardConsumer(
     }
   }
 
+  // The next GetRecords goes out while there is room for a whole read: reading then overlaps
+  // processing (a cap of a few batches would leave the function idle during every read, and
+  // the reader idle during every batch), and at most two reads' worth of records wait in memory.
+  const readAhead = Math.max(mapping.batchSize * READ_AHEAD_BATCHES * lanes.length, reader.maxRecordsPerRead);
+
   async function readLoop(): Promise<void> {
     let iterator = await withReadRetry(() => reader.getIterator(shardId, deps.start, intake));
     let lastRead: string | undefined;
     while (!intake.aborted) {
       const buffered = lanes.reduce((n, lane) => n + lane.buffer.length, 0);
-      if (buffered >= mapping.batchSize * READ_AHEAD_BATCHES * lanes.length) {
+      if (buffered >= readAhead) {
         await changed.wait(intake);
         continue;
       }
@@ -189,8 +195,8 @@ export async function runShardConsumer(
         return;
       }
       iterator = result.nextIterator;
-      const caughtUp = records.length === 0 || (result.millisBehindLatest ?? 1) === 0;
-      if (caughtUp) await clock.sleep(reader.pollIntervalMs, intake).catch(() => undefined);
+      const behind = isBehind({ records: records.length, limit: reader.maxRecordsPerRead, millisBehindLatest: result.millisBehindLatest ?? 1 });
+      if (!behind) await clock.sleep(reader.pollIntervalMs, intake).catch(() => undefined);
     }
   }
 

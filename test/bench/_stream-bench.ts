@@ -16,27 +16,20 @@ import type { Emulator } from '../harness/index.js';
 
 export interface CountingInvoker extends Invoker {
   readonly count: number;
-  /** When the first invocation came, and how many records it had (ms, performance clock). */
-  readonly first: { readonly at: number; readonly records: number } | undefined;
   onRecords?: (records: readonly unknown[], at: number) => void;
   until(n: number): Promise<void>;
 }
 
 export function countingInvoker(): CountingInvoker {
   let count = 0;
-  let first: { at: number; records: number } | undefined;
   let waiter: { n: number; resolve: () => void } | undefined;
   const invoker: CountingInvoker = {
     get count() {
       return count;
     },
-    get first() {
-      return first;
-    },
     async invoke(event: unknown): Promise<InvokeResult> {
       const records = (event as { Records: unknown[] }).Records;
       count += records.length;
-      first ??= { at: performance.now(), records: records.length };
       invoker.onRecords?.(records, performance.timeOrigin + performance.now());
       if (waiter && count >= waiter.n) waiter.resolve();
       return { status: 'success', requestId: 'bench', durationMs: 0, payload: null };
@@ -57,7 +50,8 @@ export async function sluiceDrain(
   records: number,
   invoker: CountingInvoker,
   checkpoints: 'file' | 'memory' = 'file',
-): Promise<{ perSecond: number; steadyPerSecond: number; shutdown: () => Promise<void> }> {
+  startingPosition: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON',
+): Promise<{ perSecond: number; shutdown: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-stream-'));
   writeFileSync(join(dir, 'noop.mjs'), 'export const handler = async () => null;\n');
   writeFileSync(
@@ -74,7 +68,7 @@ export async function sluiceDrain(
       '    function: noop',
       `    source: ${source}`,
       '    batchSize: 100',
-      '    startingPosition: TRIM_HORIZON',
+      `    startingPosition: ${startingPosition}`,
       '',
     ].join('\n'),
   );
@@ -91,9 +85,7 @@ export async function sluiceDrain(
   await invoker.until(records);
   const ended = performance.now();
   const perSecond = records / ((ended - started) / 1000);
-  // Without start-up (config, stream lookup, shard listing, lease): first invocation to last.
-  const steadyPerSecond = (records - (invoker.first?.records ?? 0)) / ((ended - (invoker.first?.at ?? started)) / 1000);
-  return { perSecond, steadyPerSecond, shutdown: () => sluice.shutdown(5_000) };
+  return { perSecond, shutdown: () => sluice.shutdown(5_000) };
 }
 
 /** p50 and p99 of `values`. */
@@ -101,6 +93,16 @@ export function percentiles(values: readonly number[]): { p50: number; p99: numb
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Puts a warm-up record every 200 ms until the mapping has delivered one (it reads from LATEST). */
+export async function untilReading(invoker: CountingInvoker, putWarmUp: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (invoker.count === 0) {
+    if (Date.now() > deadline) throw new Error('the latency mapping delivered nothing within 30 s');
+    await putWarmUp();
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**
@@ -130,18 +132,20 @@ export async function steadyLatency(
   return latencies;
 }
 
+export { inRounds } from './_rounds.js';
+
 export function report(
   name: string,
   records: number,
-  bare: number,
-  sluice: { readonly file: number; readonly memory: number; readonly fileSteady: number },
+  rounds: number,
+  rates: { readonly bare: number; readonly file: number; readonly memory: number },
   latency: { p50: number; p99: number },
   samples: number,
 ): void {
-  console.log(`${name}: ${records} records, batchSize 100, no-op in-process handler`);
+  const { bare } = rates;
+  console.log(`${name}: ${records} records in one shard, batchSize 100, no-op in-process handler, medians of ${rounds} rounds`);
   console.log(`  bare GetShardIterator/GetRecords loop:   ${Math.round(bare)} records/s`);
-  console.log(`  sluice, file checkpoints (the default):  ${Math.round(sluice.file)} records/s, ratio ${(sluice.file / bare).toFixed(2)} (target >= 0.9)`);
-  console.log(`  sluice, file checkpoints, after start-up: ${Math.round(sluice.fileSteady)} records/s, ratio ${(sluice.fileSteady / bare).toFixed(2)}`);
-  console.log(`  sluice, in-memory checkpoints:           ${Math.round(sluice.memory)} records/s, ratio ${(sluice.memory / bare).toFixed(2)}`);
+  console.log(`  sluice, file checkpoints (the default):  ${Math.round(rates.file)} records/s, ratio ${(rates.file / bare).toFixed(2)} (target >= 0.9)`);
+  console.log(`  sluice, in-memory checkpoints:           ${Math.round(rates.memory)} records/s, ratio ${(rates.memory / bare).toFixed(2)}`);
   console.log(`  put-to-handler latency over ${samples} records at a steady rate: p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms`);
 }

@@ -2,14 +2,17 @@
  * `npm run bench -- dynamodb`: draining a DynamoDB Local table stream through sluice
  * (no-op in-process handler, batchSize 100) against a bare DescribeStream /
  * GetShardIterator / GetRecords loop on the same stream in the same run; then
- * put-to-handler latency at a steady rate. BENCH_RECORDS sets the count (default 20,000).
+ * put-to-handler latency at a steady rate. BENCH_RECORDS sets the count (default 20,000:
+ * DynamoDB Local writes ~1,000 items/s here); BENCH_ROUNDS (default 3) runs each variant that
+ * many times, in rotated order; the ratios are of medians.
  */
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { clientConfig, startEmulator } from '../harness/index.js';
-import { countingInvoker, percentiles, report, sluiceDrain, steadyLatency } from './_stream-bench.js';
+import { countingInvoker, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 20_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const LATENCY_RECORDS = 100;
 const LATENCY_INTERVAL_MS = 100;
 
@@ -46,26 +49,41 @@ export default async function bench(): Promise<void> {
     );
     console.log(`filled ${RECORDS} items in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
 
-    const bareStart = performance.now();
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
-    let read = 0;
-    for (const shard of shards) {
-      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      while (read < RECORDS && iterator) {
-        const got = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
-        read += got.Records?.length ?? 0;
-        iterator = got.NextShardIterator;
-        if ((got.Records?.length ?? 0) === 0) break;
+    const bareDrain = async (): Promise<number> => {
+      const bareStart = performance.now();
+      const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+      let read = 0;
+      for (const shard of shards) {
+        let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        while (read < RECORDS && iterator) {
+          const got = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
+          read += got.Records?.length ?? 0;
+          iterator = got.NextShardIterator;
+          if ((got.Records?.length ?? 0) === 0) break;
+        }
       }
-    }
-    const bare = read / ((performance.now() - bareStart) / 1000);
-    if (read < RECORDS) console.log(`bare loop read ${read} of ${RECORDS} records`);
-
-    const memoryInvoker = countingInvoker();
-    const inMemory = await sluiceDrain(emulator, `{ type: dynamodb, table: ${table} }`, RECORDS, memoryInvoker, 'memory');
-    await inMemory.shutdown();
+      if (read !== RECORDS) throw new Error(`the bare loop read ${read} of ${RECORDS} records`);
+      return read / ((performance.now() - bareStart) / 1000);
+    };
+    const source = `{ type: dynamodb, table: ${table} }`;
+    const medians = await inRounds(ROUNDS, {
+      bare: bareDrain,
+      file: async () => {
+        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker());
+        await drained.shutdown();
+        return drained.perSecond;
+      },
+      memory: async () => {
+        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker(), 'memory');
+        await drained.shutdown();
+        return drained.perSecond;
+      },
+    });
     const invoker = countingInvoker();
-    const drained = await sluiceDrain(emulator, `{ type: dynamodb, table: ${table} }`, RECORDS, invoker);
+    const live = await sluiceDrain(emulator, source, 0, invoker, 'memory', 'LATEST');
+    await untilReading(invoker, async () => {
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `warm-${Math.random()}` } } }));
+    });
     const latencies = await steadyLatency(
       invoker,
       LATENCY_RECORDS,
@@ -78,8 +96,8 @@ export default async function bench(): Promise<void> {
         return sentAt === undefined ? undefined : Number(sentAt);
       },
     );
-    await drained.shutdown();
-    report('dynamodb (DynamoDB Local)', RECORDS, bare, { file: drained.perSecond, memory: inMemory.perSecond, fileSteady: drained.steadyPerSecond }, percentiles(latencies), latencies.length);
+    await live.shutdown();
+    report('dynamodb (DynamoDB Local)', RECORDS, ROUNDS, medians, percentiles(latencies), latencies.length);
   } finally {
     ddb.destroy();
     streams.destroy();

@@ -2,43 +2,65 @@
  * `npm run bench -- kinesis`: draining one kinesis-local shard through sluice (no-op
  * in-process handler, batchSize 100) against a bare GetShardIterator / GetRecords loop
  * on the same stream in the same run; then put-to-handler latency at a steady rate.
- * BENCH_RECORDS sets the count (default 10,000: kinesis-local puts only ~100-500 records/s).
+ * BENCH_RECORDS sets the count (default 100,000), loaded into kinesis-local from a data file
+ * (see _kinesis-fixture.ts: putting them would take hours). BENCH_ROUNDS (default 3) runs each
+ * variant that many times, in rotated order; the ratios are of medians.
  */
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startEmulator } from '../harness/index.js';
-import { createStream, keyedRecords, kinesisClient, putRecords } from '../pollers/streams/stream-kit.js';
-import { countingInvoker, percentiles, report, sluiceDrain, steadyLatency } from './_stream-bench.js';
+import { kinesisClient } from '../pollers/streams/stream-kit.js';
+import { writeKinesisFixture } from './_kinesis-fixture.js';
+import { countingInvoker, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
-const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 10_000);
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const SHARD_ID = 'shardId-000000000000';
 const LATENCY_RECORDS = 100;
 const LATENCY_INTERVAL_MS = 100;
 
+/** The bare loop: GetShardIterator, then GetRecords (10,000 at most) until every record is read. */
+async function bareDrain(kinesis: KinesisClient, stream: string): Promise<number> {
+  const started = performance.now();
+  let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: SHARD_ID, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+  let read = 0;
+  while (read < RECORDS && iterator) {
+    const got = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+    read += got.Records?.length ?? 0;
+    iterator = got.NextShardIterator;
+    if ((got.Records?.length ?? 0) === 0) break;
+  }
+  if (read !== RECORDS) throw new Error(`the bare loop read ${read} records, not ${RECORDS}: kinesis-local did not load the data file`);
+  return RECORDS / ((performance.now() - started) / 1000);
+}
+
 export default async function bench(): Promise<void> {
-  const emulator = await startEmulator('kinesis-local');
+  const stream = 'bench';
+  const loading = performance.now();
+  const fixture = await writeKinesisFixture(stream, RECORDS, 64);
+  const emulator = await startEmulator('kinesis-local', { env: fixture.env });
+  console.log(`kinesis-local started with ${RECORDS} records in one shard in ${((performance.now() - loading) / 1000).toFixed(1)} s`);
   const kinesis = kinesisClient(emulator);
+  const source = `{ type: kinesis, stream: ${stream} }`;
   try {
-    const stream = 'bench';
-    await createStream(kinesis, stream, 1);
-    const filling = performance.now();
-    await putRecords(kinesis, stream, keyedRecords(RECORDS, 64));
-    console.log(`filled ${RECORDS} records in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
-
-    const shardId = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards?.[0]?.ShardId ?? '';
-    const bareStart = performance.now();
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    let read = 0;
-    while (read < RECORDS && iterator) {
-      const got = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      read += got.Records?.length ?? 0;
-      iterator = got.NextShardIterator;
-    }
-    const bare = RECORDS / ((performance.now() - bareStart) / 1000);
-
-    const memoryInvoker = countingInvoker();
-    const inMemory = await sluiceDrain(emulator, `{ type: kinesis, stream: ${stream} }`, RECORDS, memoryInvoker, 'memory');
-    await inMemory.shutdown();
+    const medians = await inRounds(ROUNDS, {
+      bare: () => bareDrain(kinesis, stream),
+      file: async () => {
+        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker());
+        await drained.shutdown();
+        return drained.perSecond;
+      },
+      memory: async () => {
+        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker(), 'memory');
+        await drained.shutdown();
+        return drained.perSecond;
+      },
+    });
+    // Latency: a fresh mapping that reads from LATEST, so it waits for the records put now.
     const invoker = countingInvoker();
-    const drained = await sluiceDrain(emulator, `{ type: kinesis, stream: ${stream} }`, RECORDS, invoker);
+    const live = await sluiceDrain(emulator, source, 0, invoker, 'memory', 'LATEST');
+    await untilReading(invoker, async () => {
+      await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: 'warm', Data: Buffer.from('{}') }));
+    });
     const latencies = await steadyLatency(
       invoker,
       LATENCY_RECORDS,
@@ -52,8 +74,8 @@ export default async function bench(): Promise<void> {
         return (JSON.parse(Buffer.from(data.data, 'base64').toString('utf8')) as { sentAt: number }).sentAt;
       },
     );
-    await drained.shutdown();
-    report('kinesis (kinesis-local)', RECORDS, bare, { file: drained.perSecond, memory: inMemory.perSecond, fileSteady: drained.steadyPerSecond }, percentiles(latencies), latencies.length);
+    await live.shutdown();
+    report('kinesis (kinesis-local)', RECORDS, ROUNDS, medians, percentiles(latencies), latencies.length);
   } finally {
     kinesis.destroy();
     await emulator.stop();
