@@ -1,3 +1,4 @@
+import { lagOf } from '../runtime/mapping-stats.js';
 import type { MappingHandle, MappingState } from '../runtime/start-mappings.js';
 
 /** One mapping as `GET /mappings` and `sluice status` show it, in AWS's words where AWS has them. */
@@ -26,7 +27,6 @@ export interface MappingStatus {
 /** The status of one mapping handle. */
 export function mappingStatus(handle: MappingHandle): MappingStatus {
   const { mapping, stats } = handle;
-  const finished = stats.processed + stats.filtered + stats.discarded + stats.deadLettered + stats.abandoned;
   return {
     name: mapping.name,
     function: mapping.function,
@@ -41,7 +41,7 @@ export function mappingStatus(handle: MappingHandle): MappingStatus {
     processed: stats.processed,
     filtered: stats.filtered,
     discarded: stats.discarded,
-    lag: Math.max(0, stats.records - finished),
+    lag: lagOf(stats),
     positions: Object.fromEntries(handle.positions),
   };
 }

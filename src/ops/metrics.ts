@@ -1,14 +1,9 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { InvocationReport } from '../dispatch/invoke-batch.js';
 import type { MappingStats } from '../runtime/mapping-stats.js';
+import { createMappingGauges, keyOf, MAPPING_LABELS as MAPPING, SHARD_LABELS as SHARD, type MappingLabels, type MappingSample } from './mapping-gauges.js';
 
-/** The labels every per-mapping series carries. */
-export interface MappingLabels {
-  readonly mapping: string;
-  readonly function: string;
-  /** The source type: `sqs`, `kinesis`, `dynamodb`, `s3`, `sns`, `schedule`. */
-  readonly source: string;
-}
+export type { MappingLabels, MappingSample } from './mapping-gauges.js';
 
 /** A stream shard's progress, as the shard consumer reports it. */
 export interface ShardProgressSample {
@@ -31,18 +26,14 @@ export interface SluiceMetrics {
   /** A stream shard's read: `MillisBehindLatest` becomes the iterator age. */
   shardProgress(labels: MappingLabels, shard: string, sample: ShardProgressSample): void;
   /**
-   * Counters the pipeline keeps in `MappingStats` (records filtered out, records in flight):
-   * brought up to date from the stats of the mappings running now, just before a scrape.
+   * Brings what the pipeline keeps in `MappingStats` (records received and filtered out, offset
+   * lag, SQS messages held) up to date from the mappings running now, just before a scrape;
+   * the gauges of mappings no longer listed (removed by a reload) are dropped.
    */
-  syncStats(labels: MappingLabels, stats: MappingStats): void;
-  /** Forgets a mapping's gauges (it was removed by a reload). */
-  forget(labels: MappingLabels): void;
+  sync(mappings: readonly MappingSample[]): void;
   /** The exposition text and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
-
-const MAPPING = ['mapping', 'function', 'source'] as const;
-const SHARD = [...MAPPING, 'shard'] as const;
 
 /** Creates the metrics of one sluice instance. */
 export function createSluiceMetrics(): SluiceMetrics {
@@ -77,27 +68,14 @@ export function createSluiceMetrics(): SluiceMetrics {
     registers: [registry],
   });
   const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: MAPPING, registers: [registry] });
-  const iteratorAge = new Gauge({
-    name: 'sluice_stream_iterator_age_milliseconds',
-    help: "Stream shards: MillisBehindLatest of the last read (Lambda's IteratorAge).",
-    labelNames: SHARD,
-    registers: [registry],
-  });
-  const offsetLag = new Gauge({
-    name: 'sluice_offset_lag_records',
-    help: 'Records read from the source and not yet finished (processed, filtered out or given up).',
-    labelNames: MAPPING,
-    registers: [registry],
-  });
+  const gauges = createMappingGauges(registry);
   // Stats are per running handle (a restart starts from zero): counters grow by the difference.
   const seen = new WeakMap<MappingStats, { filtered: number; records: number }>();
-
-  const key = (labels: MappingLabels): Record<(typeof MAPPING)[number], string> => ({ mapping: labels.mapping, function: labels.function, source: labels.source });
 
   return {
     registry,
     invocation(labels, report) {
-      const shardLabels = { ...key(labels), shard: report.shardId ?? '' };
+      const shardLabels = { ...keyOf(labels), shard: report.shardId ?? '' };
       invocations.inc(shardLabels);
       const failed = report.outcome.kind === 'failure' && report.outcome.reason !== 'InvokerError' && report.outcome.reason !== 'PayloadTooLarge';
       if (failed) functionErrors.inc(shardLabels);
@@ -105,24 +83,22 @@ export function createSluiceMetrics(): SluiceMetrics {
       batchSize.observe(shardLabels, report.records.length);
     },
     throttle(labels) {
-      throttles.inc(key(labels));
+      throttles.inc(keyOf(labels));
     },
     sentToDestination(labels, count) {
-      sent.inc(key(labels), count);
+      sent.inc(keyOf(labels), count);
     },
     shardProgress(labels, shard, sample) {
-      if (sample.millisBehindLatest !== undefined) iteratorAge.set({ ...key(labels), shard }, sample.millisBehindLatest);
+      if (sample.millisBehindLatest !== undefined) gauges.iteratorAge(labels, shard, sample.millisBehindLatest);
     },
-    syncStats(labels, stats) {
-      const before = seen.get(stats) ?? { filtered: 0, records: 0 };
-      if (stats.filtered > before.filtered) filtered.inc(key(labels), stats.filtered - before.filtered);
-      if (stats.records > before.records) records.inc(key(labels), stats.records - before.records);
-      seen.set(stats, { filtered: stats.filtered, records: stats.records });
-      const finished = stats.processed + stats.filtered + stats.discarded + stats.deadLettered + stats.abandoned;
-      offsetLag.set(key(labels), Math.max(0, stats.records - finished));
-    },
-    forget(labels) {
-      offsetLag.remove(key(labels));
+    sync(mappings) {
+      for (const { labels, stats } of mappings) {
+        const before = seen.get(stats) ?? { filtered: 0, records: 0 };
+        if (stats.filtered > before.filtered) filtered.inc(keyOf(labels), stats.filtered - before.filtered);
+        if (stats.records > before.records) records.inc(keyOf(labels), stats.records - before.records);
+        seen.set(stats, { filtered: stats.filtered, records: stats.records });
+      }
+      gauges.sync(mappings);
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

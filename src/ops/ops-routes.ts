@@ -43,7 +43,7 @@ export function registerOpsRoutes(options: OpsRoutesOptions): () => void {
       return json(notReady.length === 0 ? 200 : 503, { ready: notReady.length === 0, configLoaded: true, notReady });
     }),
     http.route('GET', '/metrics', async () => {
-      for (const handle of controller.handles()) metrics.syncStats(labelsOf(handle.mapping), handle.stats);
+      metrics.sync(controller.handles().map((h) => ({ labels: labelsOf(h.mapping), stats: h.stats })));
       const { contentType, body } = await metrics.scrape();
       return text(200, body, { 'content-type': contentType });
     }),
