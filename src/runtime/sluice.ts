@@ -197,6 +197,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     await applyReload(plan, next, {
       controller,
       invokers,
+      provided,
       logger,
       async createInvoker(fn) {
         const given = options.invokers?.get(fn.name);
