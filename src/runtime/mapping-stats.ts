@@ -27,7 +27,15 @@ export interface MappingStats {
   malformed: ReplayProblem[];
   lastProcessingResult: string;
   lastError?: string;
+  /**
+   * Why the function could not be loaded at its last invocation (a handler edited into a syntax
+   * error under `--watch`, a missing export); cleared once it loads again. `/readyz` reports it.
+   */
+  functionNotLoadable?: string;
 }
+
+/** Lambda's runtime errors for a handler that cannot be loaded (the function never ran). */
+const LOAD_ERRORS: ReadonlySet<string> = new Set(['Runtime.ImportModuleError', 'Runtime.HandlerNotFound', 'Runtime.UserCodeSyntaxError', 'Runtime.MalformedHandlerName']);
 
 export interface ShardCounts {
   read: number;
@@ -55,6 +63,10 @@ export function createMappingStats(): MappingStats {
 /** Counts an invocation into the stats, in Lambda's `LastProcessingResult` words. */
 export function countInvocation(stats: MappingStats, report: InvocationReport): void {
   stats.invocations += 1;
+  const { outcome } = report;
+  if (outcome.kind === 'failure' && outcome.error !== undefined && LOAD_ERRORS.has(outcome.error.errorType)) stats.functionNotLoadable = outcome.message;
+  // The function ran (an invoker that could not reach it says nothing about loading).
+  else if (outcome.kind !== 'failure' || outcome.reason !== 'InvokerError') delete stats.functionNotLoadable;
   if (report.outcome.kind === 'failure') {
     if (report.outcome.reason !== 'InvokerError') stats.functionErrors += 1;
     stats.lastProcessingResult = 'PROBLEM: Function call failed';
