@@ -3,7 +3,7 @@ import { isThrottled } from '../invokers/invoke-with-throttle-retry.js';
 import type { Invoker } from '../invokers/invoker.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
-import { recordsInDestinationDocument, type MappingLabels } from './metrics.js';
+import { describeDestinationDocument, type MappingLabels } from './metrics.js';
 
 /** The labels of a mapping's series. */
 export function labelsOf(mapping: Mapping): MappingLabels {
@@ -37,7 +37,8 @@ export function instrumentContext(ctx: RuntimeContext, mapping: Mapping, onCheck
     },
     sendToDestination: async (destination, document, signal) => {
       await ctx.sendToDestination(destination, document, signal);
-      metrics.sentToDestination(labels, recordsInDestinationDocument(document));
+      const { records, shard } = describeDestinationDocument(document);
+      metrics.sentToDestination(labels, records, shard);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { InvocationReport } from '../dispatch/invoke-batch.js';
-import type { MappingStats } from '../runtime/mapping-stats.js';
 import { createMappingGauges, keyOf, MAPPING_LABELS as MAPPING, SHARD_LABELS as SHARD, type MappingLabels, type MappingSample } from './mapping-gauges.js';
 
 export type { MappingLabels, MappingSample } from './mapping-gauges.js';
@@ -21,8 +20,8 @@ export interface SluiceMetrics {
   invocation(labels: MappingLabels, report: InvocationReport): void;
   /** The invoker answered `Throttled` (HTTP 429, Lambda's TooManyRequestsException). */
   throttle(labels: MappingLabels): void;
-  /** Records handed to the on-failure destination. */
-  sentToDestination(labels: MappingLabels, records: number): void;
+  /** Records handed to the on-failure destination (`shard` "" for SQS and push mappings). */
+  sentToDestination(labels: MappingLabels, records: number, shard: string): void;
   /** A stream shard's read: `MillisBehindLatest` becomes the iterator age. */
   shardProgress(labels: MappingLabels, shard: string, sample: ShardProgressSample): void;
   /**
@@ -60,17 +59,23 @@ export function createSluiceMetrics(): SluiceMetrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000],
     registers: [registry],
   });
-  const filtered = new Counter({ name: 'sluice_records_filtered_total', help: 'Records dropped by the filter criteria.', labelNames: MAPPING, registers: [registry] });
+  const filtered = new Counter({ name: 'sluice_records_filtered_total', help: 'Records dropped by the filter criteria.', labelNames: SHARD, registers: [registry] });
   const sent = new Counter({
     name: 'sluice_records_sent_to_destination_total',
     help: 'Records (or asynchronous events) sent to the on-failure destination.',
-    labelNames: MAPPING,
+    labelNames: SHARD,
     registers: [registry],
   });
-  const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: MAPPING, registers: [registry] });
+  const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: SHARD, registers: [registry] });
   const gauges = createMappingGauges(registry);
   // Stats are per running handle (a restart starts from zero): counters grow by the difference.
-  const seen = new WeakMap<MappingStats, { filtered: number; records: number }>();
+  const seen = new WeakMap<object, { filtered: number; read: number }>();
+  const countSince = (counts: object, labels: Record<string, string>, now: { filtered: number; read: number }): void => {
+    const before = seen.get(counts) ?? { filtered: 0, read: 0 };
+    if (now.filtered > before.filtered) filtered.inc(labels, now.filtered - before.filtered);
+    if (now.read > before.read) records.inc(labels, now.read - before.read);
+    seen.set(counts, { ...now });
+  };
 
   return {
     registry,
@@ -85,18 +90,17 @@ export function createSluiceMetrics(): SluiceMetrics {
     throttle(labels) {
       throttles.inc(keyOf(labels));
     },
-    sentToDestination(labels, count) {
-      sent.inc(keyOf(labels), count);
+    sentToDestination(labels, count, shard) {
+      sent.inc({ ...keyOf(labels), shard }, count);
     },
     shardProgress(labels, shard, sample) {
       if (sample.millisBehindLatest !== undefined) gauges.iteratorAge(labels, shard, sample.millisBehindLatest);
     },
     sync(mappings) {
       for (const { labels, stats } of mappings) {
-        const before = seen.get(stats) ?? { filtered: 0, records: 0 };
-        if (stats.filtered > before.filtered) filtered.inc(keyOf(labels), stats.filtered - before.filtered);
-        if (stats.records > before.records) records.inc(keyOf(labels), stats.records - before.records);
-        seen.set(stats, { filtered: stats.filtered, records: stats.records });
+        // Streams count per shard (every record they read comes from one); other sources with shard "".
+        if (stats.shards.size === 0) countSince(stats, { ...keyOf(labels), shard: '' }, { filtered: stats.filtered, read: stats.records });
+        for (const [shard, counts] of stats.shards) countSince(counts, { ...keyOf(labels), shard }, counts);
       }
       gauges.sync(mappings);
     },
@@ -106,16 +110,16 @@ export function createSluiceMetrics(): SluiceMetrics {
   };
 }
 
-/** Records in an on-failure destination document: the batch info's size, else one event. */
-export function recordsInDestinationDocument(document: unknown): number {
-  if (typeof document !== 'object' || document === null) return 1;
+/** What an on-failure destination document holds: the batch info's size and shard, else one asynchronous event. */
+export function describeDestinationDocument(document: unknown): { readonly records: number; readonly shard: string } {
+  if (typeof document !== 'object' || document === null) return { records: 1, shard: '' };
   const doc = document as Record<string, unknown>;
   for (const key of ['KinesisBatchInfo', 'DDBStreamBatchInfo']) {
     const info = doc[key];
     if (typeof info === 'object' && info !== null) {
-      const size = (info as { batchSize?: unknown }).batchSize;
-      if (typeof size === 'number') return size;
+      const { batchSize, shardId } = info as { batchSize?: unknown; shardId?: unknown };
+      if (typeof batchSize === 'number') return { records: batchSize, shard: typeof shardId === 'string' ? shardId : '' };
     }
   }
-  return 1;
+  return { records: 1, shard: '' };
 }

@@ -39,6 +39,7 @@ const LOAD_ERRORS: ReadonlySet<string> = new Set(['Runtime.ImportModuleError', '
 
 export interface ShardCounts {
   read: number;
+  filtered: number;
   /** Processed, filtered out or given up by the failure policy. */
   finished: number;
 }
@@ -86,7 +87,7 @@ export function lagOf(stats: MappingStats): number {
 export function shardCounts(stats: MappingStats, shardId: string): ShardCounts {
   let counts = stats.shards.get(shardId);
   if (!counts) {
-    counts = { read: 0, finished: 0 };
+    counts = { read: 0, filtered: 0, finished: 0 };
     stats.shards.set(shardId, counts);
   }
   return counts;

@@ -72,7 +72,9 @@ export async function runStreamMapping(
         }
         if (event.kind === 'filtered') {
           stats.filtered += event.records;
-          shardCounts(stats, shard).finished += event.records;
+          const counts = shardCounts(stats, shard);
+          counts.filtered += event.records;
+          counts.finished += event.records;
         }
         if (event.kind !== 'done') return;
         shardCounts(stats, shard).finished += event.records;

@@ -4,7 +4,7 @@ import { SluiceError } from '../../src/errors.js';
 import type { Invoker } from '../../src/invokers/invoker.js';
 import { silentLogger } from '../../src/log.js';
 import { instrumentContext, labelsOf } from '../../src/ops/instrument-context.js';
-import { createSluiceMetrics, recordsInDestinationDocument } from '../../src/ops/metrics.js';
+import { createSluiceMetrics, describeDestinationDocument } from '../../src/ops/metrics.js';
 import { createMappingStats, shardCounts } from '../../src/runtime/mapping-stats.js';
 import { defaultReplaySettings, type RuntimeContext } from '../../src/runtime/runtime-context.js';
 import { createMemoryCheckpointStore } from '../../src/state/memory-checkpoint-store.js';
@@ -62,9 +62,25 @@ describe('createSluiceMetrics', () => {
     Object.assign(restarted, { records: 1, filtered: 1, processed: 0 });
     metrics.sync([{ labels, stats: restarted }]);
     const { body } = await metrics.scrape();
-    expect(body).toContain(`sluice_records_filtered_total{${series}} 6`);
-    expect(body).toContain(`sluice_records_received_total{${series}} 13`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard=""} 6`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard=""} 13`);
     expect(body).toContain(`sluice_offset_lag_records{${series},shard=""} 0`);
+  });
+
+  it('stream mappings: records received and filtered out per shard, by difference', async () => {
+    const metrics = createSluiceMetrics();
+    const stats = createMappingStats();
+    Object.assign(shardCounts(stats, 'shardId-1'), { read: 10, filtered: 2 });
+    metrics.sync([{ labels, stats }]);
+    Object.assign(shardCounts(stats, 'shardId-1'), { read: 15, filtered: 2 });
+    Object.assign(shardCounts(stats, 'shardId-2'), { read: 4, filtered: 4 });
+    metrics.sync([{ labels, stats }]);
+    const { body } = await metrics.scrape();
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-1"} 15`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-2"} 4`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard="shardId-1"} 2`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard="shardId-2"} 4`);
+    expect(body).not.toContain(`sluice_records_received_total{${series},shard=""}`);
   });
 
   it('stream mappings: the offset lag per shard (read and not finished), no mapping-wide series to double count', async () => {
@@ -117,13 +133,13 @@ describe('createSluiceMetrics', () => {
     const moved = { ...labels, function: 'other' };
     metrics.sync([{ labels: moved, stats }]);
     body = (await metrics.scrape()).body;
-    expect(body).not.toContain(`{${series}`);
+    const gauges = ['sluice_offset_lag_records', 'sluice_stream_iterator_age_milliseconds', 'sluice_sqs_messages_in_flight', 'sluice_sqs_approximate_age_of_oldest_message_seconds'];
+    for (const gauge of gauges) expect(body).not.toContain(`${gauge}{${series}`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-1"} 2`); // counters stay
     expect(body).toContain('sluice_offset_lag_records{mapping="m",function="other",source="kinesis",shard="shardId-1"} 2');
     metrics.sync([]);
     body = (await metrics.scrape()).body;
-    for (const gauge of ['sluice_offset_lag_records', 'sluice_stream_iterator_age_milliseconds', 'sluice_sqs_messages_in_flight', 'sluice_sqs_approximate_age_of_oldest_message_seconds']) {
-      expect(body).not.toContain(`${gauge}{`);
-    }
+    for (const gauge of gauges) expect(body).not.toContain(`${gauge}{`);
   });
 
   it('sets the iterator age per shard', async () => {
@@ -134,12 +150,13 @@ describe('createSluiceMetrics', () => {
   });
 
   it.each([
-    [{ KinesisBatchInfo: { batchSize: 7 } }, 7],
-    [{ DDBStreamBatchInfo: { batchSize: 2 } }, 2],
-    [{ requestPayload: {} }, 1],
-    ['x', 1],
-  ])('destination document %j holds %i records', (doc, n) => {
-    expect(recordsInDestinationDocument(doc)).toBe(n);
+    [{ KinesisBatchInfo: { batchSize: 7, shardId: 'shardId-1' } }, 7, 'shardId-1'],
+    [{ DDBStreamBatchInfo: { batchSize: 2, shardId: 'shardId-2' } }, 2, 'shardId-2'],
+    [{ KinesisBatchInfo: { batchSize: 3 } }, 3, ''],
+    [{ requestPayload: {} }, 1, ''],
+    ['x', 1, ''],
+  ])('destination document %j holds %i records of shard "%s"', (doc, records, shard) => {
+    expect(describeDestinationDocument(doc)).toEqual({ records, shard });
   });
 });
 
@@ -169,14 +186,14 @@ describe('instrumentContext', () => {
     const seen: [string, string][] = [];
     const instrumented = instrumentContext(ctx, mapping, (shard, value) => seen.push([shard, value]));
     await expect(instrumented.invokers.get('fn')?.invoke({})).rejects.toThrow('slow down');
-    await instrumented.sendToDestination('arn:aws:sqs:us-east-1:000000000000:dlq', { KinesisBatchInfo: { batchSize: 4 } });
+    await instrumented.sendToDestination('arn:aws:sqs:us-east-1:000000000000:dlq', { KinesisBatchInfo: { batchSize: 4, shardId: 'shardId-1' } });
     instrumented.observe?.(report({ kind: 'success', response: null, requestId: 'r' }));
     const key = { mapping: 'm', streamArn: 'arn', shardId: 'shardId-1' };
     const lease = await instrumented.checkpoints.acquireLease(key, 'me');
     await instrumented.checkpoints.checkpoint(lease, '42');
     const { body } = await metrics.scrape();
     expect(body).toContain(`sluice_throttles_total{${series}} 1`);
-    expect(body).toContain(`sluice_records_sent_to_destination_total{${series}} 4`);
+    expect(body).toContain(`sluice_records_sent_to_destination_total{${series},shard="shardId-1"} 4`);
     expect(body).toContain(`sluice_invocations_total{${series},shard=""} 1`);
     expect(sent).toHaveLength(1);
     expect(seen).toEqual([['shardId-1', '42']]);

@@ -62,7 +62,7 @@ describe('ops endpoints', () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('sluice_batch_size_sum{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 5');
     expect(text).toContain('sluice_invocation_duration_seconds_count{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 1');
-    expect(text).toContain('sluice_records_received_total{mapping="clicks",function="fn",source="kinesis"} 10');
+    expect(text).toContain('sluice_records_received_total{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 10');
     expect(text).toMatch(/# TYPE sluice_function_errors_total counter/);
   });
 
