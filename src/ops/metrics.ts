@@ -85,7 +85,7 @@ export function createSluiceMetrics(): SluiceMetrics {
       const failed = report.outcome.kind === 'failure' && report.outcome.reason !== 'InvokerError' && report.outcome.reason !== 'PayloadTooLarge';
       if (failed) functionErrors.inc(shardLabels);
       duration.observe(shardLabels, report.durationMs / 1000);
-      batchSize.observe(shardLabels, report.records.length);
+      batchSize.observe(shardLabels, recordsInvoked(report));
     },
     throttle(labels) {
       throttles.inc(keyOf(labels));
@@ -108,6 +108,16 @@ export function createSluiceMetrics(): SluiceMetrics {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+}
+
+/**
+ * Records an invocation carried: a batch's records; for an asynchronous event (S3, SNS,
+ * schedule), the records in its `Records`, or 1 for an event without them.
+ */
+export function recordsInvoked(report: InvocationReport): number {
+  if (report.records.length > 0) return report.records.length;
+  const records = typeof report.event === 'object' && report.event !== null ? (report.event as { Records?: unknown }).Records : undefined;
+  return Array.isArray(records) ? records.length : 1;
 }
 
 /** What an on-failure destination document holds: the batch info's size and shard, else one asynchronous event. */
