@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/log.js';
 import { assertControlIsSafe, isLoopbackHost } from '../../src/ops/ops-routes.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
 import { makeMapping } from '../support/mapping.js';
+import { metricSample } from './sluice-process.js';
 import { createGatedInvoker, opsConfig, replayDir } from './support.js';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -33,9 +34,7 @@ async function startClicks(records: number, token?: string): Promise<{ sluice: S
 }
 
 async function metricValue(url: string, series: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(series));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return (await metricSample(url, series)) ?? 0;
 }
 
 const INVOCATIONS = 'sluice_invocations_total{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"}';

@@ -4,8 +4,6 @@
  * running config, and SIGTERM mid-batch loses nothing (in-flight batches finish, messages not
  * yet processed are released at once).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +12,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useEmulator } from '../harness/index.js';
 import { createQueue, drain, queueDepth, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+import { linesOf, metricSample, spawnSluice } from './sluice-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'test/support/sluice-cli.ts');
@@ -62,40 +61,19 @@ mappings:
     batchSize: ${batchSize}
     scalingConfig: { maximumConcurrency: 2 }
 `;
-  const handled = (): string[] => (existsSync(join(dir, 'out.txt')) ? readFileSync(join(dir, 'out.txt'), 'utf8').split('\n').filter(Boolean) : []);
+  const handled = (): string[] => linesOf(join(dir, 'out.txt'));
 
-  async function metric(url: string, name: string): Promise<number> {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{mapping="orders"`));
-    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-
-  function runSluice(): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, 'run', '--config', join(dir, 'sluice.yaml'), '--log-format', 'json', '--grace', '10'], {
-      cwd: dir,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', SLUICE_LOG_LEVEL: 'info' },
-    });
-    let output = '';
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const url = new Promise<string>((ready, fail) => {
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        const match = /"msg":"http listening"/.test(output) ? /"url":"(http:[^"]+)"/.exec(output) : null;
-        if (match?.[1]) ready(match[1]);
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      void exited.then((code) => fail(new Error(`sluice exited (${String(code)}) before listening:\n${output}`)));
-    });
-    return { child, url, output: () => output, exited };
-  }
+  const metric = async (url: string, name: string): Promise<number> => (await metricSample(url, `${name}{mapping="orders"`)) ?? 0;
 
   it('metrics rise, disable/enable lose nothing, an invalid reload keeps the config, SIGTERM mid-batch loses nothing', { timeout: 120_000 }, async () => {
     const queue = await createQueue(sqs, queueName('process'), { VisibilityTimeout: '30' });
     const bodies = Array.from({ length: MESSAGES }, (_, i) => `m${i}`);
     await sendMessages(sqs, queue.url, bodies.map((body) => ({ body })));
     await writeFile(join(dir, 'sluice.yaml'), config(queue.name, 2));
-    const sluice = runSluice();
+    const sluice = spawnSluice(['--import', TSX, CLI, 'run', '--config', join(dir, 'sluice.yaml'), '--log-format', 'json', '--grace', '10'], {
+      cwd: dir,
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', SLUICE_LOG_LEVEL: 'info' },
+    });
     try {
       const url = await sluice.url;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);

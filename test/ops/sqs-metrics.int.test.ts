@@ -8,15 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsEmulators, useEmulator } from '../harness/index.js';
 import { createQueue, eventually, queueDepth, queueName, recordingInvoker, sendMessages, sqsClient, startQueueSluice } from '../pollers/sqs/sqs-kit.js';
 import { deferred } from '../push/support.js';
+import { metricSample } from './sluice-process.js';
 
 /** How long the messages wait in the queue before sluice starts. */
 const WAITED_MS = 1_500;
 
-async function gauge(url: string, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{mapping="queue",function="fn",source="sqs"`));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
+const gauge = (url: string, name: string): Promise<number | undefined> => metricSample(url, `${name}{mapping="queue",function="fn",source="sqs"`);
 
 describe.each(sqsEmulators())('SQS gauges on /metrics, on %s', (kind) => {
   const emulator = useEmulator(kind);
