@@ -1,3 +1,4 @@
+import type { Mapping } from '../config/types.js';
 import { lagOf } from '../runtime/mapping-stats.js';
 import type { MappingHandle, MappingState } from '../runtime/start-mappings.js';
 
@@ -30,7 +31,7 @@ export function mappingStatus(handle: MappingHandle): MappingStatus {
   return {
     name: mapping.name,
     function: mapping.function,
-    source: describeSource(handle),
+    source: describeSource(mapping),
     state: handle.state,
     ...(handle.waiting === undefined ? {} : { waiting: handle.waiting }),
     lastProcessingResult: stats.lastProcessingResult,
@@ -46,8 +47,9 @@ export function mappingStatus(handle: MappingHandle): MappingStatus {
   };
 }
 
-function describeSource(handle: MappingHandle): string {
-  const s = handle.mapping.source;
+/** A mapping's source in one word: `sqs:orders`, `kinesis:clicks`, `schedule:rate(5 minutes)`. */
+export function describeSource(mapping: Mapping): string {
+  const s = mapping.source;
   switch (s.type) {
     case 'sqs':
       return `sqs:${s.queue}`;

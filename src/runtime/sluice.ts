@@ -9,6 +9,7 @@ import type { Invoker } from '../invokers/invoker.js';
 import { waitForLocalStackIfUsed } from '../localstack/wait-for-localstack.js';
 import type { Logger } from '../log.js';
 import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
+import { describeSource } from '../ops/mapping-status.js';
 import { createSluiceMetrics, type SluiceMetrics } from '../ops/metrics.js';
 import { assertControlIsSafe, registerOpsRoutes } from '../ops/ops-routes.js';
 import { applyReload, planReload, type ReloadPlan } from '../ops/reload.js';
@@ -273,22 +274,4 @@ function selectMappings(options: SluiceOptions): Mapping[] {
     }
   }
   return selected;
-}
-
-function describeSource(mapping: Mapping): string {
-  const s = mapping.source;
-  switch (s.type) {
-    case 'sqs':
-      return `sqs:${s.queue}`;
-    case 'kinesis':
-      return `kinesis:${s.stream}`;
-    case 'dynamodb':
-      return `dynamodb:${s.table ?? s.streamArn ?? ''}`;
-    case 's3':
-      return `s3:${s.bucket}`;
-    case 'sns':
-      return `sns:${s.topic}`;
-    case 'schedule':
-      return `schedule:${s.expression}`;
-  }
 }
