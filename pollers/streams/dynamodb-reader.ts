@@ -82,11 +82,14 @@ export function createDynamoDbReader(options: DynamoDbReaderOptions): ShardReade
       }
       const receivedAt = now();
       const records = (result.Records ?? []).map((r) => dynamodbPipelineRecord(r, { shardId, streamArn, region: options.region, receivedAt }));
-      // DynamoDB Streams has no MillisBehindLatest: an empty read means caught up.
+      // DynamoDB Streams has no MillisBehindLatest: an empty read means caught up, and otherwise
+      // the iterator age is Lambda's for DynamoDB, the age of the last record read (at least
+      // 1 ms, so the consumer reads on at once).
+      const last = records.at(-1);
       return {
         records,
         ...(result.NextShardIterator ? { nextIterator: result.NextShardIterator } : {}),
-        millisBehindLatest: records.length === 0 ? 0 : 1,
+        millisBehindLatest: last === undefined ? 0 : Math.max(1, receivedAt - last.arrivalTime),
       };
     },
   };

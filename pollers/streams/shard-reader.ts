@@ -17,7 +17,11 @@ export interface ReadResult {
   readonly records: readonly PipelineRecord[];
   /** Absent at SHARD_END: the shard is closed and fully read. */
   readonly nextIterator?: string;
-  /** Kinesis `MillisBehindLatest`: the iterator age. */
+  /**
+   * The iterator age: Kinesis `MillisBehindLatest`; for DynamoDB Streams the age of the last
+   * record read, 0 for an empty read (caught up).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+   */
   readonly millisBehindLatest?: number;
 }
 

@@ -46,8 +46,10 @@ export type LambdaClientPort = Pick<LambdaClient, 'send'>;
 export interface LambdaInvokerDeps {
   readonly fn: FunctionConfig;
   readonly config: LambdaInvokerConfig;
-  /** Built by the composition root with `createLambdaClient`; closed by it too. */
+  /** Built by the composition root with `createLambdaClient`, and shared by the invokers of one endpoint. */
   readonly client: LambdaClientPort;
+  /** Called once, when the invoker closes: the owner destroys the client once no invoker uses it. */
+  readonly onClose?: () => void;
   /** The function's logger (the composition root binds `function`). */
   readonly logger: Logger;
   /**
@@ -78,6 +80,7 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
     ...(config.qualifier === undefined ? {} : { Qualifier: config.qualifier }),
   };
   const label = config.qualifier === undefined ? config.functionName : `${config.functionName}:${config.qualifier}`;
+  let closed = false;
 
   return {
     async invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -145,7 +148,10 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): Invoker {
     },
 
     async close(): Promise<void> {
-      // The client belongs to the composition root, which may share it between functions.
+      // The client is shared between functions: its owner destroys it (see `onClose`).
+      if (closed) return;
+      closed = true;
+      deps.onClose?.();
     },
   };
 }

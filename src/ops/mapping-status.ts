@@ -1,3 +1,5 @@
+import type { Mapping } from '../config/types.js';
+import { lagOf } from '../runtime/mapping-stats.js';
 import type { MappingHandle, MappingState } from '../runtime/start-mappings.js';
 
 /** One mapping as `GET /mappings` and `sluice status` show it, in AWS's words where AWS has them. */
@@ -26,11 +28,10 @@ export interface MappingStatus {
 /** The status of one mapping handle. */
 export function mappingStatus(handle: MappingHandle): MappingStatus {
   const { mapping, stats } = handle;
-  const finished = stats.processed + stats.filtered + stats.discarded + stats.deadLettered + stats.abandoned;
   return {
     name: mapping.name,
     function: mapping.function,
-    source: describeSource(handle),
+    source: describeSource(mapping),
     state: handle.state,
     ...(handle.waiting === undefined ? {} : { waiting: handle.waiting }),
     lastProcessingResult: stats.lastProcessingResult,
@@ -41,13 +42,14 @@ export function mappingStatus(handle: MappingHandle): MappingStatus {
     processed: stats.processed,
     filtered: stats.filtered,
     discarded: stats.discarded,
-    lag: Math.max(0, stats.records - finished),
+    lag: lagOf(stats),
     positions: Object.fromEntries(handle.positions),
   };
 }
 
-function describeSource(handle: MappingHandle): string {
-  const s = handle.mapping.source;
+/** A mapping's source in one word: `sqs:orders`, `kinesis:clicks`, `schedule:rate(5 minutes)`. */
+export function describeSource(mapping: Mapping): string {
+  const s = mapping.source;
   switch (s.type) {
     case 'sqs':
       return `sqs:${s.queue}`;

@@ -1,14 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { InvocationReport } from '../dispatch/invoke-batch.js';
-import type { MappingStats } from '../runtime/mapping-stats.js';
+import { createMappingGauges, keyOf, MAPPING_LABELS as MAPPING, SHARD_LABELS as SHARD, type MappingLabels, type MappingSample } from './mapping-gauges.js';
 
-/** The labels every per-mapping series carries. */
-export interface MappingLabels {
-  readonly mapping: string;
-  readonly function: string;
-  /** The source type: `sqs`, `kinesis`, `dynamodb`, `s3`, `sns`, `schedule`. */
-  readonly source: string;
-}
+export type { MappingLabels, MappingSample } from './mapping-gauges.js';
 
 /** A stream shard's progress, as the shard consumer reports it. */
 export interface ShardProgressSample {
@@ -26,23 +20,19 @@ export interface SluiceMetrics {
   invocation(labels: MappingLabels, report: InvocationReport): void;
   /** The invoker answered `Throttled` (HTTP 429, Lambda's TooManyRequestsException). */
   throttle(labels: MappingLabels): void;
-  /** Records handed to the on-failure destination. */
-  sentToDestination(labels: MappingLabels, records: number): void;
+  /** Records handed to the on-failure destination (`shard` "" for SQS and push mappings). */
+  sentToDestination(labels: MappingLabels, records: number, shard: string): void;
   /** A stream shard's read: `MillisBehindLatest` becomes the iterator age. */
   shardProgress(labels: MappingLabels, shard: string, sample: ShardProgressSample): void;
   /**
-   * Counters the pipeline keeps in `MappingStats` (records filtered out, records in flight):
-   * brought up to date from the stats of the mappings running now, just before a scrape.
+   * Brings what the pipeline keeps in `MappingStats` (records received and filtered out, offset
+   * lag, SQS messages held) up to date from the mappings running now, just before a scrape;
+   * the gauges of mappings no longer listed (removed by a reload) are dropped.
    */
-  syncStats(labels: MappingLabels, stats: MappingStats): void;
-  /** Forgets a mapping's gauges (it was removed by a reload). */
-  forget(labels: MappingLabels): void;
+  sync(mappings: readonly MappingSample[]): void;
   /** The exposition text and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
-
-const MAPPING = ['mapping', 'function', 'source'] as const;
-const SHARD = [...MAPPING, 'shard'] as const;
 
 /** Creates the metrics of one sluice instance. */
 export function createSluiceMetrics(): SluiceMetrics {
@@ -69,60 +59,50 @@ export function createSluiceMetrics(): SluiceMetrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000],
     registers: [registry],
   });
-  const filtered = new Counter({ name: 'sluice_records_filtered_total', help: 'Records dropped by the filter criteria.', labelNames: MAPPING, registers: [registry] });
+  const filtered = new Counter({ name: 'sluice_records_filtered_total', help: 'Records dropped by the filter criteria.', labelNames: SHARD, registers: [registry] });
   const sent = new Counter({
     name: 'sluice_records_sent_to_destination_total',
     help: 'Records (or asynchronous events) sent to the on-failure destination.',
-    labelNames: MAPPING,
-    registers: [registry],
-  });
-  const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: MAPPING, registers: [registry] });
-  const iteratorAge = new Gauge({
-    name: 'sluice_stream_iterator_age_milliseconds',
-    help: "Stream shards: MillisBehindLatest of the last read (Lambda's IteratorAge).",
     labelNames: SHARD,
     registers: [registry],
   });
-  const offsetLag = new Gauge({
-    name: 'sluice_offset_lag_records',
-    help: 'Records read from the source and not yet finished (processed, filtered out or given up).',
-    labelNames: MAPPING,
-    registers: [registry],
-  });
+  const records = new Counter({ name: 'sluice_records_received_total', help: 'Records read from the source.', labelNames: SHARD, registers: [registry] });
+  const gauges = createMappingGauges(registry);
   // Stats are per running handle (a restart starts from zero): counters grow by the difference.
-  const seen = new WeakMap<MappingStats, { filtered: number; records: number }>();
-
-  const key = (labels: MappingLabels): Record<(typeof MAPPING)[number], string> => ({ mapping: labels.mapping, function: labels.function, source: labels.source });
+  const seen = new WeakMap<object, { filtered: number; read: number }>();
+  const countSince = (counts: object, labels: Record<string, string>, now: { filtered: number; read: number }): void => {
+    const before = seen.get(counts) ?? { filtered: 0, read: 0 };
+    if (now.filtered > before.filtered) filtered.inc(labels, now.filtered - before.filtered);
+    if (now.read > before.read) records.inc(labels, now.read - before.read);
+    seen.set(counts, { ...now });
+  };
 
   return {
     registry,
     invocation(labels, report) {
-      const shardLabels = { ...key(labels), shard: report.shardId ?? '' };
+      const shardLabels = { ...keyOf(labels), shard: report.shardId ?? '' };
       invocations.inc(shardLabels);
       const failed = report.outcome.kind === 'failure' && report.outcome.reason !== 'InvokerError' && report.outcome.reason !== 'PayloadTooLarge';
       if (failed) functionErrors.inc(shardLabels);
       duration.observe(shardLabels, report.durationMs / 1000);
-      batchSize.observe(shardLabels, report.records.length);
+      batchSize.observe(shardLabels, recordsInvoked(report));
     },
     throttle(labels) {
-      throttles.inc(key(labels));
+      throttles.inc(keyOf(labels));
     },
-    sentToDestination(labels, count) {
-      sent.inc(key(labels), count);
+    sentToDestination(labels, count, shard) {
+      sent.inc({ ...keyOf(labels), shard }, count);
     },
     shardProgress(labels, shard, sample) {
-      if (sample.millisBehindLatest !== undefined) iteratorAge.set({ ...key(labels), shard }, sample.millisBehindLatest);
+      if (sample.millisBehindLatest !== undefined) gauges.iteratorAge(labels, shard, sample.millisBehindLatest);
     },
-    syncStats(labels, stats) {
-      const before = seen.get(stats) ?? { filtered: 0, records: 0 };
-      if (stats.filtered > before.filtered) filtered.inc(key(labels), stats.filtered - before.filtered);
-      if (stats.records > before.records) records.inc(key(labels), stats.records - before.records);
-      seen.set(stats, { filtered: stats.filtered, records: stats.records });
-      const finished = stats.processed + stats.filtered + stats.discarded + stats.deadLettered + stats.abandoned;
-      offsetLag.set(key(labels), Math.max(0, stats.records - finished));
-    },
-    forget(labels) {
-      offsetLag.remove(key(labels));
+    sync(mappings) {
+      for (const { labels, stats } of mappings) {
+        // Streams count per shard (every record they read comes from one); other sources with shard "".
+        if (stats.shards.size === 0) countSince(stats, { ...keyOf(labels), shard: '' }, { filtered: stats.filtered, read: stats.records });
+        for (const [shard, counts] of stats.shards) countSince(counts, { ...keyOf(labels), shard }, counts);
+      }
+      gauges.sync(mappings);
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };
@@ -130,16 +110,26 @@ export function createSluiceMetrics(): SluiceMetrics {
   };
 }
 
-/** Records in an on-failure destination document: the batch info's size, else one event. */
-export function recordsInDestinationDocument(document: unknown): number {
-  if (typeof document !== 'object' || document === null) return 1;
+/**
+ * Records an invocation carried: a batch's records; for an asynchronous event (S3, SNS,
+ * schedule), the records in its `Records`, or 1 for an event without them.
+ */
+export function recordsInvoked(report: InvocationReport): number {
+  if (report.records.length > 0) return report.records.length;
+  const records = typeof report.event === 'object' && report.event !== null ? (report.event as { Records?: unknown }).Records : undefined;
+  return Array.isArray(records) ? records.length : 1;
+}
+
+/** What an on-failure destination document holds: the batch info's size and shard, else one asynchronous event. */
+export function describeDestinationDocument(document: unknown): { readonly records: number; readonly shard: string } {
+  if (typeof document !== 'object' || document === null) return { records: 1, shard: '' };
   const doc = document as Record<string, unknown>;
   for (const key of ['KinesisBatchInfo', 'DDBStreamBatchInfo']) {
     const info = doc[key];
     if (typeof info === 'object' && info !== null) {
-      const size = (info as { batchSize?: unknown }).batchSize;
-      if (typeof size === 'number') return size;
+      const { batchSize, shardId } = info as { batchSize?: unknown; shardId?: unknown };
+      if (typeof batchSize === 'number') return { records: batchSize, shard: typeof shardId === 'string' ? shardId : '' };
     }
   }
-  return 1;
+  return { records: 1, shard: '' };
 }

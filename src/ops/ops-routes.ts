@@ -23,7 +23,8 @@ export interface NotReady {
 
 /**
  * The operating endpoints on the one HTTP listener: `GET /healthz` (alive), `GET /readyz`
- * (every enabled mapping started and not waiting for its source), `GET /metrics`
+ * (every enabled mapping started, not waiting for its source, and its function loaded at its
+ * last invocation; functions are checked before a mapping starts), `GET /metrics`
  * (Prometheus), `GET /mappings[/NAME]` (status) and `POST /mappings/NAME/disable|enable`.
  * Returns a function that removes them.
  */
@@ -43,7 +44,7 @@ export function registerOpsRoutes(options: OpsRoutesOptions): () => void {
       return json(notReady.length === 0 ? 200 : 503, { ready: notReady.length === 0, configLoaded: true, notReady });
     }),
     http.route('GET', '/metrics', async () => {
-      for (const handle of controller.handles()) metrics.syncStats(labelsOf(handle.mapping), handle.stats);
+      metrics.sync(controller.handles().map((h) => ({ labels: labelsOf(h.mapping), stats: h.stats })));
       const { contentType, body } = await metrics.scrape();
       return text(200, body, { 'content-type': contentType });
     }),
@@ -87,6 +88,9 @@ export function readiness(controller: MappingController): NotReady[] {
     if (handle.waiting !== undefined) notReady.push({ mapping: name, reason: `waiting for ${handle.waiting}` });
     else if (handle.state === 'Disabled' && handle.stats.lastError !== undefined) notReady.push({ mapping: name, reason: `stopped: ${handle.stats.lastError}` });
     else if (handle.state !== 'Enabled' && handle.state !== 'Disabled') notReady.push({ mapping: name, reason: `state ${handle.state}` });
+    else if (handle.stats.functionNotLoadable !== undefined) {
+      notReady.push({ mapping: name, reason: `function ${handle.mapping.function} not loadable: ${handle.stats.functionNotLoadable}` });
+    }
   }
   return notReady;
 }

@@ -51,23 +51,26 @@ function sameFunction(a: FunctionConfig, b: FunctionConfig | undefined): boolean
 }
 
 export interface ApplyReloadDeps {
-  readonly controller: MappingController;
+  readonly controller: Pick<MappingController, 'disable' | 'remove' | 'replace'>;
   /** The composition root's invokers by function name: updated in place. */
   readonly invokers: Map<string, Invoker>;
   /** Builds and checks an invoker for a function of the new config; throws when it cannot be invoked. */
   createInvoker(fn: FunctionConfig): Promise<Invoker>;
   /** Makes the new config the one mappings start with from now on. */
   useConfig(config: Config): void;
+  /** Invokers the caller owns (given to `startSluice`): never closed here. */
+  readonly provided?: ReadonlySet<Invoker>;
   readonly logger: Logger;
 }
 
 /**
  * Applies a plan: new invokers are built (and checked) first, so a handler that does not load
- * leaves everything running as it was; then changed and removed mappings stop, unused
- * invokers close, and changed and new mappings start.
+ * leaves everything running as it was; then changed and removed mappings stop, invokers that
+ * were replaced or that no mapping uses any more close, and changed and new mappings start.
  */
 export async function applyReload(plan: ReloadPlan, next: Config, deps: ApplyReloadDeps): Promise<void> {
   const { controller, invokers, logger } = deps;
+  const closeOwned = (list: Iterable<Invoker>): Promise<unknown> => Promise.allSettled([...list].filter((i) => deps.provided?.has(i) !== true).map((i) => i.close()));
   const needed = new Set([...plan.add, ...plan.restart].map((m) => m.function));
   const fresh = new Map<string, Invoker>();
   try {
@@ -78,19 +81,25 @@ export async function applyReload(plan: ReloadPlan, next: Config, deps: ApplyRel
       fresh.set(name, await deps.createInvoker(fn));
     }
   } catch (err) {
-    await Promise.allSettled([...fresh.values()].map((i) => i.close()));
+    await closeOwned(fresh.values());
     throw err;
   }
   for (const mapping of plan.restart) await controller.disable(mapping.name);
   for (const name of plan.remove) await controller.remove(name);
-  const replaced: Invoker[] = [];
+  const retired: Invoker[] = [];
   for (const [name, invoker] of fresh) {
     const old = invokers.get(name);
-    if (old && old !== invoker) replaced.push(old);
+    if (old && old !== invoker) retired.push(old);
     invokers.set(name, invoker);
   }
+  const used = new Set([...needed, ...plan.unchanged.map((name) => next.mappings.find((m) => m.name === name)?.function)]);
+  for (const [name, invoker] of invokers) {
+    if (used.has(name) || deps.provided?.has(invoker) === true) continue;
+    invokers.delete(name);
+    retired.push(invoker);
+  }
   deps.useConfig(next);
-  await Promise.allSettled(replaced.map((i) => i.close()));
+  await closeOwned(retired);
   for (const mapping of [...plan.restart, ...plan.add]) await controller.replace(mapping);
   logger.info(
     {

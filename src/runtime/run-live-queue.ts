@@ -8,6 +8,7 @@ import { runQueueConsumer } from '../../pollers/sqs/queue-consumer.js';
 import { createReceiverScaling, DEFAULT_MAXIMUM_CONCURRENCY } from '../../pollers/sqs/receiver-scaling.js';
 import { resolveQueueInfo, type SqsQueueInfo } from '../../pollers/sqs/resolve-queue.js';
 import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
+import { trackHeldMessages } from '../../pollers/sqs/held-messages.js';
 import { countInvocation, type MappingStats } from './mapping-stats.js';
 import { invokerOf, type RuntimeContext } from './runtime-context.js';
 import { waitFor } from './wait-for.js';
@@ -49,15 +50,19 @@ export async function runLiveQueue(
       'SQS queue found',
     );
     warnAboutVisibilityTimeout(info, config.functions[mapping.function]?.timeout, logger);
-    const queue = createSqsQueue({
-      client,
-      queueUrl: info.queueUrl,
-      queueArn: info.queueArn,
-      region: info.queueArn.split(':')[3] || config.region,
-      logger,
-      fifo: info.fifo,
-      visibilityTimeoutSeconds: info.visibilityTimeoutSeconds,
-    });
+    const held = trackHeldMessages(
+      createSqsQueue({
+        client,
+        queueUrl: info.queueUrl,
+        queueArn: info.queueArn,
+        region: info.queueArn.split(':')[3] || config.region,
+        logger,
+        fifo: info.fifo,
+        visibilityTimeoutSeconds: info.visibilityTimeoutSeconds,
+      }),
+      ctx.clock,
+    );
+    stats.queue = held.holdings;
     const invoker = invokerOf(ctx, mapping);
     const reportBatchItemFailures = mapping.functionResponseTypes.includes('ReportBatchItemFailures');
     const observe = (report: InvocationReport): void => {
@@ -67,7 +72,7 @@ export async function runLiveQueue(
     await runQueueConsumer(
       {
         mapping,
-        queue,
+        queue: held.queue,
         filter: compileFilterCriteria(mapping.filterCriteria, 'sqs'),
         invoke: (batch, signal) => invokeBatch({ mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe }, batch, { signal }),
         clock: ctx.clock,
@@ -77,11 +82,12 @@ export async function runLiveQueue(
           if (event.kind === 'received') stats.records += event.records;
           else if (event.kind === 'filtered') stats.filtered += event.records;
           else if (event.kind === 'deleted') stats.processed += event.records;
+          else stats.returned += event.records; // failed or released: received (and counted) again later
         },
       },
       stop,
       abort,
-    );
+    ).finally(() => held.clear());
   } finally {
     client.destroy();
   }

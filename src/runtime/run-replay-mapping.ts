@@ -11,6 +11,7 @@ import { readReplayFile, type ReplayFile } from '../replay/replay-file.js';
 import { createReplayQueue } from '../replay/replay-queue.js';
 import { createReplayShardReader } from '../replay/replay-shard-reader.js';
 import { toKinesisRecord, toSqsMessage, toStreamRecord } from '../replay/sdk-shapes.js';
+import { trackHeldMessages } from '../../pollers/sqs/held-messages.js';
 import { runQueueConsumer } from '../../pollers/sqs/queue-consumer.js';
 import { createAsyncDispatcher } from '../push/async-dispatcher.js';
 import { countInvocation, type MappingStats } from './mapping-stats.js';
@@ -110,10 +111,13 @@ export async function runReplayMapping(
           return sqsPipelineRecord({ ...message, Attributes: attributes }, { queueArn, region: config.region });
         },
       });
+      // The same SQS gauges as a live queue; the age counts from the recorded `SentTimestamp`.
+      const held = trackHeldMessages(queue, ctx.clock);
+      stats.queue = held.holdings;
       await runQueueConsumer(
         {
           mapping,
-          queue,
+          queue: held.queue,
           filter,
           invoke: (batch, signal) =>
             invokeBatch({ mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe: observeInto }, batch, { signal }),
@@ -126,7 +130,7 @@ export async function runReplayMapping(
         },
         stop,
         abort,
-      );
+      ).finally(() => held.clear());
       stats.deadLettered += queue.stats.deadLettered.length;
       stats.abandoned += queue.stats.abandoned.length;
       for (const record of queue.stats.abandoned) {

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { labelsOf } from '../ops/instrument-context.js';
 import { runStreamEngine } from '../../pollers/streams/stream-engine.js';
 import type { ShardReader } from '../../pollers/streams/shard-reader.js';
-import { countInvocation, type MappingStats } from './mapping-stats.js';
+import { countInvocation, shardCounts, type MappingStats } from './mapping-stats.js';
 import { invokerOf, type RuntimeContext } from './runtime-context.js';
 
 export interface StreamRunOptions {
@@ -33,6 +33,7 @@ export async function runStreamMapping(
   const invoker = invokerOf(ctx, mapping);
   const reportBatchItemFailures = mapping.functionResponseTypes.includes('ReportBatchItemFailures');
   const capped = options.capRetries && mapping.maximumRetryAttempts === -1;
+  const labels = labelsOf(mapping);
   const observe = (report: InvocationReport): void => {
     countInvocation(stats, report);
     ctx.observe?.(report);
@@ -66,10 +67,17 @@ export async function runStreamMapping(
       onProgress: (shard, event) => {
         if (event.kind === 'read') {
           stats.records += event.records;
-          ctx.metrics?.shardProgress(labelsOf(mapping), shard, event);
+          shardCounts(stats, shard).read += event.records;
+          ctx.metrics?.shardProgress(labels, shard, event);
         }
-        if (event.kind === 'filtered') stats.filtered += event.records;
+        if (event.kind === 'filtered') {
+          stats.filtered += event.records;
+          const counts = shardCounts(stats, shard);
+          counts.filtered += event.records;
+          counts.finished += event.records;
+        }
         if (event.kind !== 'done') return;
+        shardCounts(stats, shard).finished += event.records;
         if (event.how === 'processed') stats.processed += event.records;
         else if (capped && event.how === 'RetryAttemptsExhausted') stats.abandoned += event.records;
         else stats.discarded += event.records;

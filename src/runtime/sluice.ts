@@ -8,13 +8,14 @@ import { createInvokerFactory } from '../invokers/create-invoker.js';
 import type { Invoker } from '../invokers/invoker.js';
 import { waitForLocalStackIfUsed } from '../localstack/wait-for-localstack.js';
 import type { Logger } from '../log.js';
-import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
+import { describeSource } from '../ops/mapping-status.js';
 import { createSluiceMetrics, type SluiceMetrics } from '../ops/metrics.js';
 import { assertControlIsSafe, registerOpsRoutes } from '../ops/ops-routes.js';
 import { applyReload, planReload, type ReloadPlan } from '../ops/reload.js';
 import type { PushSettings } from '../push/push-runtime.js';
-import { startPushListener } from '../push/start-push-listener.js';
+import { createPushListener } from '../push/push-listener.js';
+import { needsHttp } from '../push/run-push-mapping.js';
 import type { CheckpointStore } from '../state/checkpoint-store.js';
 import { createFileCheckpointStore } from '../state/file-checkpoint-store.js';
 import { createMemoryCheckpointStore } from '../state/memory-checkpoint-store.js';
@@ -65,8 +66,8 @@ export interface Sluice {
   reloadHandlers(): Promise<void>;
   /** Settles when every mapping stopped; then rejects with the first failed mapping's error. */
   readonly done: Promise<void>;
-  /** The HTTP listener's base URL, when live S3 or SNS mappings or the ops endpoints started it. */
-  readonly httpUrl?: string;
+  /** The HTTP listener's base URL, once live S3 or SNS mappings (at start or added by a reload) or the ops endpoints started it. */
+  readonly httpUrl: string | undefined;
   /**
    * Two-phase shutdown: stop intake and let in-flight batches finish within `graceMs`,
    * then abort what is left; checkpoints are saved and invokers closed either way.
@@ -106,30 +107,28 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     await Promise.allSettled([...invokers.values()].filter((i) => !provided.has(i)).map((i) => i.close()));
     factory.close();
   };
-  let listener: Awaited<ReturnType<typeof startPushListener>>;
-  let opsHttp: HttpServer | undefined;
+  const listener = createPushListener({ config, env, logger, ...(options.push ? { settings: options.push } : {}) });
   try {
     await Promise.all(owned.map((i) => i.check?.()));
-    const live = options.replayFile === undefined ? mappings.filter((m) => !('replay' in m.source && m.source.replay)) : [];
-    listener = await startPushListener({ config, env, logger, mappings: live, ...(options.push ? { settings: options.push } : {}) });
-    if (serveOps && !listener) {
-      opsHttp = createHttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) });
+    const live = options.replayFile === undefined ? mappings.filter((m) => !isReplayed(m, options)) : [];
+    if (live.some(needsHttp)) await listener.startPush();
+    else if (serveOps) {
       try {
-        await opsHttp.listen();
+        await listener.listen();
       } catch (err) {
         // A run of replay mappings ends by itself and needs no endpoint: a taken port (another
         // sluice, say) costs it its health and metrics endpoints, not the run.
         const cause = err instanceof Error ? (err.cause as NodeJS.ErrnoException | undefined) : undefined;
-        if (cause?.code !== 'EADDRINUSE' || !mappings.every((m) => isReplayMapping(m, options))) throw err;
+        if (cause?.code !== 'EADDRINUSE' || !mappings.every((m) => isReplayed(m, options))) throw err;
         logger.warn({ host: config.http.host, port: config.http.port }, 'port in use: running the replays without the health, metrics and control endpoints');
-        opsHttp = undefined;
       }
     }
   } catch (err) {
+    await listener.close();
     await closeInvokers();
     throw err;
   }
-  const http = listener?.http ?? opsHttp;
+  const http = listener.http;
 
   const replayCheckpoints = createMemoryCheckpointStore();
   let ctx: RuntimeContext = {
@@ -143,7 +142,8 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     ...(options.observe ? { observe: options.observe } : {}),
     replay: { ...defaultReplaySettings, ...options.replay },
     env,
-    ...(listener ? { http: listener.http, push: listener.push } : {}),
+    ...(listener.http ? { http: listener.http } : {}),
+    ...(listener.push ? { push: listener.push } : {}),
     ...(options.push ? { pushSettings: options.push } : {}),
     metrics,
   };
@@ -158,7 +158,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
     );
   const handles = mappings.map(start);
   // Push mappings serve (endpoints registered, subscriptions created) before start resolves.
-  await listener?.push.ready();
+  await listener.push?.ready();
   const controller = createMappingController(handles, start, logger);
   const removeOpsRoutes =
     serveOps && http ? registerOpsRoutes({ http, controller, metrics, ...(config.http.token === undefined ? {} : { token: config.http.token }) }) : undefined;
@@ -179,8 +179,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const done = controller.done;
   const finished = done.finally(async () => {
     removeOpsRoutes?.();
-    await listener?.close();
-    await opsHttp?.close();
+    await listener.close();
     await closeInvokers();
   });
   finished.catch(() => undefined);
@@ -190,9 +189,16 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const reload = async (next: Config): Promise<ReloadPlan> => {
     const reloadFactory = createInvokerFactory(next, logger, env);
     const plan = planReload(currentConfig, controller.handles().map((h) => h.mapping.name), next, options.only);
+    // The first S3 or SNS mapping of a run that had none: the listener and push runtime start now.
+    const starting = [...plan.add, ...plan.restart];
+    if (!ctx.push && starting.some((m) => needsHttp(m) && !isReplayed(m, options))) {
+      const push = await listener.startPush();
+      ctx = { ...ctx, push, ...(listener.http ? { http: listener.http } : {}) };
+    }
     await applyReload(plan, next, {
       controller,
       invokers,
+      provided,
       logger,
       async createInvoker(fn) {
         const given = options.invokers?.get(fn.name);
@@ -211,9 +217,10 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
         ctx = { ...ctx, config: c };
       },
     });
+    // Push mappings serve (endpoints registered, subscriptions created) before the reload resolves.
+    await ctx.push?.ready();
     return plan;
   };
-  const httpUrl = listener?.url ?? opsHttp?.url;
   return {
     get mappings() {
       return controller.handles();
@@ -230,7 +237,9 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
       reloading = result.catch(() => undefined);
       return result;
     },
-    ...(httpUrl === undefined ? {} : { httpUrl }),
+    get httpUrl() {
+      return listener.url;
+    },
     async shutdown(graceMs) {
       await controller.shutdown(graceMs);
       await done.catch(() => undefined);
@@ -240,10 +249,6 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
 }
 
 function isReplayed(mapping: Mapping, options: SluiceOptions): boolean {
-  return options.replayFile !== undefined || ('replay' in mapping.source && mapping.source.replay !== undefined);
-}
-
-function isReplayMapping(mapping: Mapping, options: SluiceOptions): boolean {
   return options.replayFile !== undefined || ('replay' in mapping.source && mapping.source.replay !== undefined);
 }
 
@@ -269,22 +274,4 @@ function selectMappings(options: SluiceOptions): Mapping[] {
     }
   }
   return selected;
-}
-
-function describeSource(mapping: Mapping): string {
-  const s = mapping.source;
-  switch (s.type) {
-    case 'sqs':
-      return `sqs:${s.queue}`;
-    case 'kinesis':
-      return `kinesis:${s.stream}`;
-    case 'dynamodb':
-      return `dynamodb:${s.table ?? s.streamArn ?? ''}`;
-    case 's3':
-      return `s3:${s.bucket}`;
-    case 'sns':
-      return `sns:${s.topic}`;
-    case 'schedule':
-      return `schedule:${s.expression}`;
-  }
 }

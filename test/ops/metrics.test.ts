@@ -4,8 +4,8 @@ import { SluiceError } from '../../src/errors.js';
 import type { Invoker } from '../../src/invokers/invoker.js';
 import { silentLogger } from '../../src/log.js';
 import { instrumentContext, labelsOf } from '../../src/ops/instrument-context.js';
-import { createSluiceMetrics, recordsInDestinationDocument } from '../../src/ops/metrics.js';
-import { createMappingStats } from '../../src/runtime/mapping-stats.js';
+import { createSluiceMetrics, describeDestinationDocument } from '../../src/ops/metrics.js';
+import { createMappingStats, shardCounts } from '../../src/runtime/mapping-stats.js';
 import { defaultReplaySettings, type RuntimeContext } from '../../src/runtime/runtime-context.js';
 import { createMemoryCheckpointStore } from '../../src/state/memory-checkpoint-store.js';
 import { systemClock } from '../../src/clock.js';
@@ -55,16 +55,91 @@ describe('createSluiceMetrics', () => {
     const metrics = createSluiceMetrics();
     const stats = createMappingStats();
     Object.assign(stats, { records: 10, filtered: 4, processed: 2 });
-    metrics.syncStats(labels, stats);
+    metrics.sync([{ labels, stats }]);
     Object.assign(stats, { records: 12, filtered: 5 });
-    metrics.syncStats(labels, stats);
+    metrics.sync([{ labels, stats }]);
     const restarted = createMappingStats();
     Object.assign(restarted, { records: 1, filtered: 1, processed: 0 });
-    metrics.syncStats(labels, restarted);
+    metrics.sync([{ labels, stats: restarted }]);
     const { body } = await metrics.scrape();
-    expect(body).toContain(`sluice_records_filtered_total{${series}} 6`);
-    expect(body).toContain(`sluice_records_received_total{${series}} 13`);
-    expect(body).toContain(`sluice_offset_lag_records{${series}} 0`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard=""} 6`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard=""} 13`);
+    expect(body).toContain(`sluice_offset_lag_records{${series},shard=""} 0`);
+  });
+
+  it('stream mappings: records received and filtered out per shard, by difference', async () => {
+    const metrics = createSluiceMetrics();
+    const stats = createMappingStats();
+    Object.assign(shardCounts(stats, 'shardId-1'), { read: 10, filtered: 2 });
+    metrics.sync([{ labels, stats }]);
+    Object.assign(shardCounts(stats, 'shardId-1'), { read: 15, filtered: 2 });
+    Object.assign(shardCounts(stats, 'shardId-2'), { read: 4, filtered: 4 });
+    metrics.sync([{ labels, stats }]);
+    const { body } = await metrics.scrape();
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-1"} 15`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-2"} 4`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard="shardId-1"} 2`);
+    expect(body).toContain(`sluice_records_filtered_total{${series},shard="shardId-2"} 4`);
+    expect(body).not.toContain(`sluice_records_received_total{${series},shard=""}`);
+  });
+
+  it('stream mappings: the offset lag per shard (read and not finished), no mapping-wide series to double count', async () => {
+    const metrics = createSluiceMetrics();
+    const stats = createMappingStats();
+    metrics.sync([{ labels, stats }]);
+    expect((await metrics.scrape()).body).toContain(`sluice_offset_lag_records{${series},shard=""} 0`);
+    shardCounts(stats, 'shardId-1').read = 10;
+    shardCounts(stats, 'shardId-1').finished = 4;
+    shardCounts(stats, 'shardId-2').read = 3;
+    metrics.sync([{ labels, stats }]);
+    const { body } = await metrics.scrape();
+    expect(body).toContain(`sluice_offset_lag_records{${series},shard="shardId-1"} 6`);
+    expect(body).toContain(`sluice_offset_lag_records{${series},shard="shardId-2"} 3`);
+    expect(body).not.toContain(`sluice_offset_lag_records{${series},shard=""}`);
+  });
+
+  it('SQS mappings: messages in flight and the age of the oldest message (seconds), read at scrape time', async () => {
+    const metrics = createSluiceMetrics();
+    const sqs = { mapping: 'q', function: 'fn', source: 'sqs' };
+    const stats = createMappingStats();
+    let inFlight = 7;
+    stats.queue = {
+      get inFlight() {
+        return inFlight;
+      },
+      ageOfOldestMessageMs: () => inFlight * 1_000 + 500,
+    };
+    metrics.sync([{ labels: sqs, stats }]);
+    let body = (await metrics.scrape()).body;
+    expect(body).toContain('sluice_sqs_messages_in_flight{mapping="q",function="fn",source="sqs"} 7');
+    expect(body).toContain('sluice_sqs_approximate_age_of_oldest_message_seconds{mapping="q",function="fn",source="sqs"} 7.5');
+    expect(body).toMatch(/# TYPE sluice_sqs_messages_in_flight gauge/);
+    inFlight = 0;
+    metrics.sync([{ labels: sqs, stats }]);
+    body = (await metrics.scrape()).body;
+    expect(body).toContain('sluice_sqs_messages_in_flight{mapping="q",function="fn",source="sqs"} 0');
+    expect(body).toContain('sluice_sqs_approximate_age_of_oldest_message_seconds{mapping="q",function="fn",source="sqs"} 0.5');
+  });
+
+  it('drops the gauges of a mapping no longer running (removed by a reload) or now under another function', async () => {
+    const metrics = createSluiceMetrics();
+    const stats = createMappingStats();
+    stats.queue = { inFlight: 1, ageOfOldestMessageMs: () => 0 };
+    shardCounts(stats, 'shardId-1').read = 2;
+    metrics.shardProgress(labels, 'shardId-1', { millisBehindLatest: 10 });
+    metrics.sync([{ labels, stats }]);
+    let body = (await metrics.scrape()).body;
+    expect(body).toContain(`sluice_sqs_messages_in_flight{${series}} 1`);
+    const moved = { ...labels, function: 'other' };
+    metrics.sync([{ labels: moved, stats }]);
+    body = (await metrics.scrape()).body;
+    const gauges = ['sluice_offset_lag_records', 'sluice_stream_iterator_age_milliseconds', 'sluice_sqs_messages_in_flight', 'sluice_sqs_approximate_age_of_oldest_message_seconds'];
+    for (const gauge of gauges) expect(body).not.toContain(`${gauge}{${series}`);
+    expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-1"} 2`); // counters stay
+    expect(body).toContain('sluice_offset_lag_records{mapping="m",function="other",source="kinesis",shard="shardId-1"} 2');
+    metrics.sync([]);
+    body = (await metrics.scrape()).body;
+    for (const gauge of gauges) expect(body).not.toContain(`${gauge}{`);
   });
 
   it('sets the iterator age per shard', async () => {
@@ -75,12 +150,13 @@ describe('createSluiceMetrics', () => {
   });
 
   it.each([
-    [{ KinesisBatchInfo: { batchSize: 7 } }, 7],
-    [{ DDBStreamBatchInfo: { batchSize: 2 } }, 2],
-    [{ requestPayload: {} }, 1],
-    ['x', 1],
-  ])('destination document %j holds %i records', (doc, n) => {
-    expect(recordsInDestinationDocument(doc)).toBe(n);
+    [{ KinesisBatchInfo: { batchSize: 7, shardId: 'shardId-1' } }, 7, 'shardId-1'],
+    [{ DDBStreamBatchInfo: { batchSize: 2, shardId: 'shardId-2' } }, 2, 'shardId-2'],
+    [{ KinesisBatchInfo: { batchSize: 3 } }, 3, ''],
+    [{ requestPayload: {} }, 1, ''],
+    ['x', 1, ''],
+  ])('destination document %j holds %i records of shard "%s"', (doc, records, shard) => {
+    expect(describeDestinationDocument(doc)).toEqual({ records, shard });
   });
 });
 
@@ -110,14 +186,14 @@ describe('instrumentContext', () => {
     const seen: [string, string][] = [];
     const instrumented = instrumentContext(ctx, mapping, (shard, value) => seen.push([shard, value]));
     await expect(instrumented.invokers.get('fn')?.invoke({})).rejects.toThrow('slow down');
-    await instrumented.sendToDestination('arn:aws:sqs:us-east-1:000000000000:dlq', { KinesisBatchInfo: { batchSize: 4 } });
+    await instrumented.sendToDestination('arn:aws:sqs:us-east-1:000000000000:dlq', { KinesisBatchInfo: { batchSize: 4, shardId: 'shardId-1' } });
     instrumented.observe?.(report({ kind: 'success', response: null, requestId: 'r' }));
     const key = { mapping: 'm', streamArn: 'arn', shardId: 'shardId-1' };
     const lease = await instrumented.checkpoints.acquireLease(key, 'me');
     await instrumented.checkpoints.checkpoint(lease, '42');
     const { body } = await metrics.scrape();
     expect(body).toContain(`sluice_throttles_total{${series}} 1`);
-    expect(body).toContain(`sluice_records_sent_to_destination_total{${series}} 4`);
+    expect(body).toContain(`sluice_records_sent_to_destination_total{${series},shard="shardId-1"} 4`);
     expect(body).toContain(`sluice_invocations_total{${series},shard=""} 1`);
     expect(sent).toHaveLength(1);
     expect(seen).toEqual([['shardId-1', '42']]);

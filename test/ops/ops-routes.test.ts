@@ -1,9 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { assertControlIsSafe, isLoopbackHost } from '../../src/ops/ops-routes.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
+import { deferred, ok, recordingInvoker } from '../push/support.js';
 import { makeMapping } from '../support/mapping.js';
+import { metricSample } from './sluice-process.js';
 import { createGatedInvoker, opsConfig, replayDir } from './support.js';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -33,9 +36,7 @@ async function startClicks(records: number, token?: string): Promise<{ sluice: S
 }
 
 async function metricValue(url: string, series: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(series));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return (await metricSample(url, series)) ?? 0;
 }
 
 const INVOCATIONS = 'sluice_invocations_total{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"}';
@@ -62,7 +63,7 @@ describe('ops endpoints', () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('sluice_batch_size_sum{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 5');
     expect(text).toContain('sluice_invocation_duration_seconds_count{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 1');
-    expect(text).toContain('sluice_records_received_total{mapping="clicks",function="fn",source="kinesis"} 10');
+    expect(text).toContain('sluice_records_received_total{mapping="clicks",function="fn",source="kinesis",shard="shardId-000000000000"} 10');
     expect(text).toMatch(/# TYPE sluice_function_errors_total counter/);
   });
 
@@ -101,6 +102,37 @@ describe('ops endpoints', () => {
     const unknown = await fetch(`${url}/mappings/zzz/disable`, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
     expect(unknown.status).toBe(404);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('a replayed SQS mapping', () => {
+  it('feeds the SQS gauges like a live queue (the age from the recorded SentTimestamp)', async () => {
+    const { dir } = await replayDir(0);
+    const file = join(dir, 'orders.jsonl');
+    const sent = Date.now() - 2_000;
+    const lines = ['a', 'b', 'c'].map((id) => JSON.stringify({ MessageId: id, Body: id, Attributes: { SentTimestamp: String(sent) } }));
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const handlerMayFinish = deferred();
+    const invoker = recordingInvoker(async () => {
+      await handlerMayFinish.promise;
+      return ok();
+    });
+    const mapping = makeMapping({ name: 'orders', function: 'fn', batchSize: 10, source: { type: 'sqs', queue: 'orders', waitTimeSeconds: 20, replay: file } });
+    const sluice = await startSluice({ config: opsConfig(dir, [mapping]), logger: silentLogger, mode: 'run', ops: true, invokers: new Map([['fn', invoker]]) });
+    cleanup.push(async () => {
+      handlerMayFinish.resolve();
+      await sluice.shutdown(1_000);
+      await rm(dir, { recursive: true, force: true });
+    });
+    await invoker.called(1);
+    const url = sluice.httpUrl ?? '';
+    const series = '{mapping="orders",function="fn",source="sqs"}';
+    expect(await metricValue(url, `sluice_sqs_messages_in_flight${series}`)).toBe(3);
+    expect(await metricValue(url, `sluice_sqs_approximate_age_of_oldest_message_seconds${series}`)).toBeGreaterThanOrEqual(2);
+    handlerMayFinish.resolve();
+    await sluice.done;
+    expect(sluice.mappings[0]?.stats.queue?.inFlight).toBe(0);
+    expect(sluice.mappings[0]?.stats.processed).toBe(3);
   });
 });
 

@@ -8,9 +8,10 @@ import type { MappingHandle, MappingState } from '../../src/runtime/start-mappin
 import { waitFor } from '../../src/runtime/wait-for.js';
 import { makeMapping } from '../support/mapping.js';
 
-function handle(name: string, state: MappingState, extra: { waiting?: string; lastError?: string } = {}): MappingHandle {
+function handle(name: string, state: MappingState, extra: { waiting?: string; lastError?: string; notLoadable?: string } = {}): MappingHandle {
   const stats = createMappingStats();
   if (extra.lastError !== undefined) stats.lastError = extra.lastError;
+  if (extra.notLoadable !== undefined) stats.functionNotLoadable = extra.notLoadable;
   return {
     mapping: makeMapping({ name }),
     stats,
@@ -32,6 +33,7 @@ describe('readiness', () => {
         handle('failed', 'Disabled', { lastError: 'stream deleted' }),
         handle('starting', 'Enabling'),
         handle('finished', 'Disabled'),
+        handle('broken', 'Enabled', { notLoadable: 'Runtime.UserCodeSyntaxError: SyntaxError: Unexpected token' }),
       ],
       () => handle('x', 'Enabled'),
       silentLogger,
@@ -40,6 +42,7 @@ describe('readiness', () => {
       { mapping: 'waiting', reason: 'waiting for queue orders' },
       { mapping: 'failed', reason: 'stopped: stream deleted' },
       { mapping: 'starting', reason: 'state Enabling' },
+      { mapping: 'broken', reason: 'function fn not loadable: Runtime.UserCodeSyntaxError: SyntaxError: Unexpected token' },
     ]);
   });
 });

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { linesOf, metricSample, spawnSluice, type SluiceProcess } from './sluice-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/sluice.js');
@@ -51,43 +52,22 @@ mappings:
 `;
 }
 
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-async function runSluice(): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'run', '--config', join(dir, 'sluice.yaml'), '--log-format', 'json', '--grace', '10'], { cwd: dir });
-  let stdout = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = await new Promise<string>((ready, fail) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /"msg":"http listening"/.test(stdout) ? /"url":"(http:[^"]+)"/.exec(stdout) : null;
-      if (match?.[1]) ready(match[1]);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    void exited.then((code) => fail(new Error(`sluice exited (${String(code)}) before listening:\n${stdout}`)));
-  });
-  return { child, url, output: () => stdout, exited };
+function runSluice(): SluiceProcess {
+  return spawnSluice([BIN, 'run', '--config', join(dir, 'sluice.yaml'), '--log-format', 'json', '--grace', '10'], { cwd: dir });
 }
 
 function handled(): string[] {
-  return existsSync(join(dir, 'out.txt')) ? readFileSync(join(dir, 'out.txt'), 'utf8').split('\n').filter(Boolean) : [];
+  return linesOf(join(dir, 'out.txt'));
 }
 
 async function invocations(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('sluice_invocations_total{mapping="clicks"'));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return (await metricSample(url, 'sluice_invocations_total{mapping="clicks"')) ?? 0;
 }
 
 describe('sluice run as a process', () => {
   it('serves /healthz and /metrics, disables and enables without loss, keeps its config on an invalid reload, drains on SIGTERM', async () => {
-    const sluice = await runSluice();
-    const { url } = sluice;
+    const sluice = runSluice();
+    const url = await sluice.url;
     try {
       await vi.waitFor(() => expect(sluice.output()).toMatch(/"mapping":"clicks","function":"clicks","source":"kinesis:clicks","batchSize":2[,}].*"msg":"mapping started"/));
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -137,7 +117,7 @@ describe('sluice run as a process', () => {
     await rm(join(dir, 'out.txt'), { force: true });
     // A batch that takes a minute: the drain after the first signal cannot finish on its own.
     await writeFile(join(dir, 'sluice.yaml'), config(2, 60_000));
-    const sluice = await runSluice();
+    const sluice = runSluice();
     await vi.waitFor(() => expect(sluice.output()).toContain('"msg":"mapping started"'), { timeout: 10_000 });
     sluice.child.kill('SIGTERM');
     await vi.waitFor(() => expect(sluice.output()).toContain('shutting down: draining in-flight batches'), { timeout: 10_000 });
