@@ -76,7 +76,7 @@ export function createDynamoDbReader(options: DynamoDbReaderOptions): ShardReade
         });
       const result = await (readAhead.take(shardId, iterator) ?? read(iterator));
       const next = result.NextShardIterator;
-      // DynamoDB Streams has no MillisBehindLatest: a read that returned records may have more behind it.
+      // A read that returned records may have more behind it (see the iterator age below).
       if (next !== undefined && isBehind({ records: result.Records?.length ?? 0, limit: Math.min(limit, 1_000), millisBehindLatest: undefined })) {
         readAhead.start(shardId, next, () => read(next));
       }
