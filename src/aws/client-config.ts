@@ -52,3 +52,19 @@ export function clientConfig(service: AwsService, config: Pick<Config, 'endpoint
     ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }) } : {}),
   };
 }
+
+/** The part of an SDK v3 client `withoutSdkLogging` touches. */
+interface MiddlewareClient {
+  readonly middlewareStack: { remove(toRemove: string): boolean };
+}
+
+/**
+ * Takes the SDK's logger middleware off a client that reads records. That middleware builds
+ * a redacted deep copy of every response for its logger before calling it, even when the
+ * logger is the SDK's no-op default: a copy of every ReceiveMessage and GetRecords answer,
+ * a tenth of the CPU of a DynamoDB Streams drain. sluice logs its calls itself.
+ */
+export function withoutSdkLogging<C extends MiddlewareClient>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
