@@ -88,6 +88,13 @@ export async function sluiceDrain(
   return { perSecond, shutdown: () => sluice.shutdown(5_000) };
 }
 
+/** One drain of `records` by a fresh mapping (its own checkpoints, from TRIM_HORIZON): its records/second. */
+export async function drainRate(emulator: Emulator, source: string, records: number, checkpoints: 'file' | 'memory'): Promise<number> {
+  const drained = await sluiceDrain(emulator, source, records, countingInvoker(), checkpoints);
+  await drained.shutdown();
+  return drained.perSecond;
+}
+
 /** p50 and p99 of `values`. */
 export function percentiles(values: readonly number[]): { p50: number; p99: number } {
   const sorted = [...values].sort((a, b) => a - b);

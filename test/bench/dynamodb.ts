@@ -9,7 +9,7 @@
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { clientConfig, startEmulator } from '../harness/index.js';
-import { countingInvoker, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
+import { countingInvoker, drainRate, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -68,16 +68,8 @@ export default async function bench(): Promise<void> {
     const source = `{ type: dynamodb, table: ${table} }`;
     const medians = await inRounds(ROUNDS, {
       bare: bareDrain,
-      file: async () => {
-        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker());
-        await drained.shutdown();
-        return drained.perSecond;
-      },
-      memory: async () => {
-        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker(), 'memory');
-        await drained.shutdown();
-        return drained.perSecond;
-      },
+      file: () => drainRate(emulator, source, RECORDS, 'file'),
+      memory: () => drainRate(emulator, source, RECORDS, 'memory'),
     });
     const invoker = countingInvoker();
     const live = await sluiceDrain(emulator, source, 0, invoker, 'memory', 'LATEST');

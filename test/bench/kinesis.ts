@@ -10,7 +10,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, type Kine
 import { startEmulator } from '../harness/index.js';
 import { kinesisClient } from '../pollers/streams/stream-kit.js';
 import { writeKinesisFixture } from './_kinesis-fixture.js';
-import { countingInvoker, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
+import { countingInvoker, drainRate, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -44,16 +44,8 @@ export default async function bench(): Promise<void> {
   try {
     const medians = await inRounds(ROUNDS, {
       bare: () => bareDrain(kinesis, stream),
-      file: async () => {
-        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker());
-        await drained.shutdown();
-        return drained.perSecond;
-      },
-      memory: async () => {
-        const drained = await sluiceDrain(emulator, source, RECORDS, countingInvoker(), 'memory');
-        await drained.shutdown();
-        return drained.perSecond;
-      },
+      file: () => drainRate(emulator, source, RECORDS, 'file'),
+      memory: () => drainRate(emulator, source, RECORDS, 'memory'),
     });
     // Latency: a fresh mapping that reads from LATEST, so it waits for the records put now.
     const invoker = countingInvoker();

@@ -24,6 +24,7 @@ import { silentLogger } from '../../src/log.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
 import { startEmulator, type Emulator } from '../harness/index.js';
 import { createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+import { inRounds } from './_rounds.js';
 
 const BATCH = 10;
 const WAIT_SECONDS = 20;
@@ -211,34 +212,28 @@ export default async function bench(args: string[]): Promise<void> {
   const sqs = sqsClient(emulator);
   try {
     const rate = (ms: number): number => messages / (ms / 1000);
-    const variants: readonly (readonly [string, (queue: { name: string; url: string }) => Promise<number>])[] = [
-      ['(c) bare Receive/DeleteMessageBatch', (q) => bare(sqs, q.url, messages, concurrency)],
-      ['(b) sqs-consumer handleMessageBatch', (q) => sqsConsumer(sqs, q.url, messages, concurrency)],
-      ['(a) sluice, local no-op handler', (q) => sluiceDrain(emulator, q.name, messages, concurrency)],
-      ['(a) sluice, in-process no-op', (q) => sluiceDrain(emulator, q.name, messages, concurrency, noopInvoker)],
-    ];
+    /** Fills a fresh queue, then times `drain` on it. */
+    const measured = (drain: (queue: { name: string; url: string }) => Promise<number>) => async (): Promise<number> =>
+      rate(await drain(await filledQueue(sqs, messages)));
     console.log(`${messages} messages, batchSize ${BATCH}, concurrency ${concurrency}, ${rounds} rounds, ElasticMQ at ${emulator.endpoint}`);
     const warmup = Math.min(messages, 20_000);
     const warm = await filledQueue(sqs, warmup);
     await bare(sqs, warm.url, warmup, concurrency);
-    const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-    for (let round = 0; round < rounds; round += 1) {
-      const line: string[] = [];
-      for (let i = 0; i < variants.length; i += 1) {
-        const [name, run] = variants[(i + round) % variants.length] as (typeof variants)[number];
-        const queue = await filledQueue(sqs, messages);
-        const perSecond = rate(await run(queue));
-        rates.get(name)?.push(perSecond);
-        line.push(`${name.slice(0, 3)} ${perSecond.toFixed(0)}`);
-      }
-      console.log(`round ${round + 1}: ${line.join(', ')} msg/s`);
-    }
-    const median = (name: string): number => {
-      const sorted = [...(rates.get(name) ?? [])].sort((x, y) => x - y);
-      return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-    };
-    for (const [name] of variants) console.log(`${name.padEnd(36)} ${median(name).toFixed(0).padStart(6)} msg/s (median)`);
-    const [c, b, aLocal, aInProcess] = variants.map(([name]) => median(name)) as [number, number, number, number];
+    const m = await inRounds(
+      rounds,
+      {
+        '(c) bare': measured((q) => bare(sqs, q.url, messages, concurrency)),
+        '(b) sqs-consumer': measured((q) => sqsConsumer(sqs, q.url, messages, concurrency)),
+        '(a) sluice, local handler': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency)),
+        '(a) sluice, in-process': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, noopInvoker)),
+      },
+      'msg/s',
+    );
+    const [c, b, aLocal, aInProcess] = [m['(c) bare'], m['(b) sqs-consumer'], m['(a) sluice, local handler'], m['(a) sluice, in-process']];
+    console.log(`(c) bare Receive/DeleteMessageBatch loop:   ${c.toFixed(0)} msg/s (median)`);
+    console.log(`(b) sqs-consumer handleMessageBatch:        ${b.toFixed(0)} msg/s`);
+    console.log(`(a) sluice, local no-op handler:            ${aLocal.toFixed(0)} msg/s`);
+    console.log(`(a) sluice, in-process no-op invoker:       ${aInProcess.toFixed(0)} msg/s`);
     console.log(`a/b: ${(aLocal / b).toFixed(2)} (local handler), ${(aInProcess / b).toFixed(2)} (in-process)   target >= 1`);
     console.log(`a/c: ${(aLocal / c).toFixed(2)} (local handler), ${(aInProcess / c).toFixed(2)} (in-process)   target >= 0.9`);
     const lat = await latency(emulator, sqs, concurrency);
