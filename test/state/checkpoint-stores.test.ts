@@ -93,29 +93,58 @@ describe.each(stores)('%s checkpoint store (the CheckpointStore contract)', (_na
 describe('file checkpoint store', () => {
   const fileOf = (mapping: string) => join(dir, 'checkpoints', `${encodeURIComponent(mapping)}.json`);
 
-  it('writes atomically: concurrent checkpoints of many shards leave one parseable file with every last value and no temporary files', async () => {
+  it('writes never leave a mapping without a whole slot: concurrent checkpoints of many shards, read meanwhile, end with every last value and no temporary files', async () => {
     const store = createFileCheckpointStore(dir);
     const leases = await Promise.all(Array.from({ length: 8 }, (_, s) => store.acquireLease(key(`s${s}`), 'w1')));
     const writes: Promise<void>[] = [];
     for (let i = 0; i < 40; i += 1) for (const lease of leases) writes.push(store.checkpoint(lease, `${lease.key.shardId}-${i}`));
-    // Read the file while writes are in flight: it always parses.
-    const reads: Promise<void>[] = [];
+    // Read the slots while writes are in flight: at every moment at least one of them is whole.
+    const parses = async (path: string): Promise<boolean> => {
+      try {
+        return typeof JSON.parse(await readFile(path, 'utf8')) === 'object';
+      } catch {
+        return false;
+      }
+    };
+    const samples: Promise<boolean>[] = [];
     for (let i = 0; i < 20; i += 1) {
-      reads.push(
-        readFile(fileOf('clicks'), 'utf8').then(
-          (text) => {
-            JSON.parse(text);
-          },
-          (err: NodeJS.ErrnoException) => {
-            if (err.code !== 'ENOENT') throw err;
-          },
-        ),
-      );
+      samples.push((async () => (await parses(fileOf('clicks'))) || (await parses(`${fileOf('clicks')}.alt`)))());
     }
-    await Promise.all([...writes, ...reads]);
-    const saved = JSON.parse(await readFile(fileOf('clicks'), 'utf8')) as { streams: Record<string, Record<string, { checkpoint: string }>> };
-    for (let s = 0; s < 8; s += 1) expect(saved.streams[STREAM]?.[`s${s}`]?.checkpoint).toBe(`s${s}-39`);
-    expect((await readdir(join(dir, 'checkpoints'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await Promise.all(writes);
+    expect(await Promise.all(samples)).not.toContain(false);
+    const restarted = createFileCheckpointStore(dir);
+    for (let s = 0; s < 8; s += 1) expect(await restarted.getCheckpoint(key(`s${s}`))).toBe(`s${s}-39`);
+    expect((await readdir(join(dir, 'checkpoints'))).sort()).toEqual(['clicks.json', 'clicks.json.alt']);
+  });
+
+  it('writes alternate between two slots, so a torn write (a crash mid-write) is passed over for the previous checkpoint', async () => {
+    const store = createFileCheckpointStore(dir);
+    const lease = await store.acquireLease(key('s0'), 'w1');
+    await store.checkpoint(lease, '1');
+    await store.checkpoint(lease, '2');
+    const slots = [fileOf('clicks'), `${fileOf('clicks')}.alt`];
+    const texts = await Promise.all(slots.map((path) => readFile(path, 'utf8')));
+    const newest = texts.findIndex((text) => text.includes('"checkpoint": "2"'));
+    expect(newest, 'the last checkpoint is in one slot, the one before in the other').toBeGreaterThanOrEqual(0);
+    expect(texts[1 - newest]).toContain('"checkpoint": "1"');
+    // A crash in the middle of the last write: that slot holds half a file.
+    await writeFile(slots[newest] ?? '', (texts[newest] ?? '').slice(0, 40));
+    const restarted = createFileCheckpointStore(dir);
+    expect(await restarted.getCheckpoint(key('s0'))).toBe('1');
+    const again = await restarted.acquireLease(key('s0'), 'w2');
+    await restarted.checkpoint(again, '3');
+    expect(await createFileCheckpointStore(dir).getCheckpoint(key('s0'))).toBe('3');
+  });
+
+  it('reads the one file an older sluice wrote (no generation) and goes on from it', async () => {
+    await mkdir(join(dir, 'checkpoints'), { recursive: true });
+    const legacy = { version: 1, mapping: 'clicks', streams: { [STREAM]: { s0: { checkpoint: '7', leaseCounter: 1, updatedAt: '2026-01-01T00:00:00.000Z' } } } };
+    await writeFile(fileOf('clicks'), JSON.stringify(legacy, null, 2));
+    const store = createFileCheckpointStore(dir);
+    expect(await store.getCheckpoint(key('s0'))).toBe('7');
+    const lease = await store.acquireLease(key('s0'), 'w1');
+    await store.checkpoint(lease, '8');
+    expect(await createFileCheckpointStore(dir).getCheckpoint(key('s0'))).toBe('8');
   });
 
   it('a new store on the same directory (a restart) reads the saved checkpoints', async () => {
@@ -171,6 +200,7 @@ describe('file checkpoint store', () => {
     const store = createFileCheckpointStore(dir);
     const lease = await store.acquireLease(key('s0', '../orders/x'), 'w');
     await store.checkpoint(lease, '1');
-    expect(await readdir(join(dir, 'checkpoints'))).toEqual([`${encodeURIComponent('../orders/x')}.json`]);
+    const file = `${encodeURIComponent('../orders/x')}.json`;
+    expect((await readdir(join(dir, 'checkpoints'))).sort()).toEqual([file, `${file}.alt`]);
   });
 });
