@@ -1,6 +1,6 @@
 /**
- * One GetRecords read ahead per shard iterator: when a read returns records and the shard is
- * not caught up, the next read (with the iterator it returned) starts at once, before the
+ * One GetRecords read ahead per shard: when a read returns records and the shard is
+ * behind (`isBehind`), the next read (with the iterator it returned) starts at once, before the
  * records are normalized, filtered and batched. Without it, the stream's server waits idle
  * while sluice works through each response (a tenth of the time against kinesis-local, whose
  * single thread is the bottleneck of a drain). GetRecords only reads, so a read ahead that
