@@ -67,7 +67,11 @@ describe.each(sqsEmulators())('SQS FIFO on %s', (kind) => {
       const inOrder = Array.from({ length: PER_GROUP }, (_, i) => i);
       for (const seqs of byGroup.values()) expect(exactFifo ? seqs : [...new Set(seqs)].sort((x, y) => x - y)).toEqual(inOrder);
       if (exactFifo) expect(overlapping, 'two batches of one group in flight at once').toBe(0);
-      expect(invoker.maxRunning, 'batches of different groups in parallel').toBeGreaterThan(1);
+      // Groups run in parallel when receives hand out different groups, as SQS does by hiding a
+      // group in flight. moto hands every loop messages of every group, so each batch shares a
+      // group with the one in flight and sluice's one-batch-per-group rule runs them one by one
+      // (parallel there only when timing happens to split the groups: it failed 1 run in 4 under load).
+      if (exactFifo) expect(invoker.maxRunning, 'batches of different groups in parallel').toBeGreaterThan(1);
     } finally {
       await sluice.shutdown(5_000);
     }
