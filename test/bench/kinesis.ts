@@ -3,13 +3,12 @@
  * in-process handler, batchSize 100) against a bare GetShardIterator / GetRecords loop
  * on the same stream in the same run; then put-to-handler latency at a steady rate.
  * BENCH_RECORDS sets the count (default 100,000), loaded into kinesis-local from a data file
- * (see _kinesis-fixture.ts: putting them would take hours). BENCH_ROUNDS (default 3) runs each
+ * (see test/harness/kinesis-data-file.ts: putting them would take hours). BENCH_ROUNDS (default 3) runs each
  * variant that many times, in rotated order; the ratios are of medians.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { startEmulator } from '../harness/index.js';
+import { kinesisDataFile, startEmulator } from '../harness/index.js';
 import { kinesisClient } from '../pollers/streams/stream-kit.js';
-import { writeKinesisFixture } from './_kinesis-fixture.js';
 import { countingInvoker, drainRate, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -36,8 +35,8 @@ async function bareDrain(kinesis: KinesisClient, stream: string): Promise<number
 export default async function bench(): Promise<void> {
   const stream = 'bench';
   const loading = performance.now();
-  const fixture = await writeKinesisFixture(stream, RECORDS, 64);
-  const emulator = await startEmulator('kinesis-local', { env: fixture.env });
+  const records = Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i % 64}`, data: JSON.stringify({ key: `k${i % 64}`, n: Math.floor(i / 64) }) }));
+  const emulator = await startEmulator('kinesis-local', { env: kinesisDataFile({ [stream]: records }).env });
   console.log(`kinesis-local started with ${RECORDS} records in one shard in ${((performance.now() - loading) / 1000).toFixed(1)} s`);
   const kinesis = kinesisClient(emulator);
   const source = `{ type: kinesis, stream: ${stream} }`;

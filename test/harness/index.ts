@@ -20,5 +20,6 @@ export {
 } from './kinds.js';
 export { assertPrerequisites, findPrerequisiteProblems } from './prerequisites.js';
 export { sqsEmulators } from './sqs-emulators.js';
+export { kinesisDataFile, type DataFileRecord, type KinesisDataFile } from './kinesis-data-file.js';
 export { startEmulator } from './start-emulator.js';
 export { useEmulator, type EmulatorHandle } from './use-emulator.js';
