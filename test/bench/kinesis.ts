@@ -6,6 +6,7 @@
  * (see test/harness/kinesis-data-file.ts: putting them would take hours). BENCH_ROUNDS (default 3) runs each
  * variant that many times, in rotated order; the ratios are of medians.
  */
+import { rm } from 'node:fs/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { kinesisDataFile, startEmulator } from '../harness/index.js';
 import { kinesisClient } from '../pollers/streams/stream-kit.js';
@@ -36,7 +37,8 @@ export default async function bench(): Promise<void> {
   const stream = 'bench';
   const loading = performance.now();
   const records = Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i % 64}`, data: JSON.stringify({ key: `k${i % 64}`, n: Math.floor(i / 64) }) }));
-  const emulator = await startEmulator('kinesis-local', { env: kinesisDataFile({ [stream]: records }).env });
+  const data = kinesisDataFile({ [stream]: records });
+  const emulator = await startEmulator('kinesis-local', { env: data.env });
   console.log(`kinesis-local started with ${RECORDS} records in one shard in ${((performance.now() - loading) / 1000).toFixed(1)} s`);
   const kinesis = kinesisClient(emulator);
   const source = `{ type: kinesis, stream: ${stream} }`;
@@ -70,5 +72,6 @@ export default async function bench(): Promise<void> {
   } finally {
     kinesis.destroy();
     await emulator.stop();
+    await rm(data.dir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { DescribeStreamCommand, MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { systemClock } from '../../../src/clock.js';
@@ -32,11 +33,13 @@ const ORDER_STREAM = 'order-preloaded';
 const orderRecords = keyedRecords(ORDER_RECORDS, 200);
 
 describe('Kinesis mappings on kinesis-local', () => {
-  const kinesisEmu = useEmulator('kinesis-local', { env: kinesisDataFile({ [ORDER_STREAM]: orderRecords }).env });
+  const orderData = kinesisDataFile({ [ORDER_STREAM]: orderRecords });
+  const kinesisEmu = useEmulator('kinesis-local', { env: orderData.env });
   const sqsEmu = useEmulator('elasticmq');
   const running: Sluice[] = [];
   afterAll(async () => {
     await Promise.allSettled(running.map((s) => s.shutdown(1_000)));
+    await rm(orderData.dir, { recursive: true, force: true });
   });
 
   it(`keeps order per partition key with parallelizationFactor 10 over ${ORDER_RECORDS} records`, { timeout: 180_000 }, async () => {
