@@ -87,7 +87,7 @@ export function createKinesisReader(options: KinesisReaderOptions): ShardReader 
         });
       const result = await (readAhead.take(shardId, iterator) ?? read(iterator));
       const next = result.NextShardIterator;
-      if (next !== undefined && isBehind({ records: result.Records?.length ?? 0, limit: limit, millisBehindLatest: result.MillisBehindLatest })) {
+      if (next !== undefined && isBehind({ records: result.Records?.length ?? 0, limit, millisBehindLatest: result.MillisBehindLatest })) {
         readAhead.start(shardId, next, () => read(next));
       }
       const ctx = { shardId, streamArn, region: options.region, invokeIdentityArn: options.invokeIdentityArn };

@@ -195,7 +195,7 @@ export async function runShardConsumer(
         return;
       }
       iterator = result.nextIterator;
-      const behind = isBehind({ records: records.length, limit: reader.maxRecordsPerRead, millisBehindLatest: result.millisBehindLatest ?? 1 });
+      const behind = isBehind({ records: records.length, limit: reader.maxRecordsPerRead, millisBehindLatest: result.millisBehindLatest });
       if (!behind) await clock.sleep(reader.pollIntervalMs, intake).catch(() => undefined);
     }
   }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SluiceError } from '../errors.js';
@@ -147,7 +147,8 @@ export function createFileCheckpointStore(stateDir: string): CheckpointStore {
       try {
         const written = writeSync(fd, text, 0, 'utf8');
         if (written !== Buffer.byteLength(text)) throw new Error(`short write: ${written} bytes`);
-        if (fstatSync(fd).size > written) ftruncateSync(fd, written);
+        // What the slot held before may have been longer.
+        ftruncateSync(fd, written);
       } finally {
         closeSync(fd);
       }

@@ -3,7 +3,7 @@
  * in-process no-op invoker, batchSize 100, file checkpoints) and measures put-to-handler
  * latency at a steady rate.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -85,7 +85,13 @@ export async function sluiceDrain(
   await invoker.until(records);
   const ended = performance.now();
   const perSecond = records / ((ended - started) / 1000);
-  return { perSecond, shutdown: () => sluice.shutdown(5_000) };
+  return {
+    perSecond,
+    shutdown: async () => {
+      await sluice.shutdown(5_000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** One drain of `records` by a fresh mapping (its own checkpoints, from TRIM_HORIZON): its records/second. */
@@ -138,8 +144,6 @@ export async function steadyLatency(
   while (latencies.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   return latencies;
 }
-
-export { inRounds } from './_rounds.js';
 
 export function report(
   name: string,

@@ -9,7 +9,8 @@
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { clientConfig, startEmulator } from '../harness/index.js';
-import { countingInvoker, drainRate, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
+import { inRounds } from './_rounds.js';
+import { countingInvoker, drainRate, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);

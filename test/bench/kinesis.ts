@@ -10,7 +10,8 @@ import { rm } from 'node:fs/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { kinesisDataFile, startEmulator } from '../harness/index.js';
 import { kinesisClient } from '../pollers/streams/stream-kit.js';
-import { countingInvoker, drainRate, inRounds, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
+import { inRounds } from './_rounds.js';
+import { countingInvoker, drainRate, percentiles, report, sluiceDrain, steadyLatency, untilReading } from './_stream-bench.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
