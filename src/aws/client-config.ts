@@ -1,5 +1,6 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config/types.js';
+import { cachedSendOptions, withCachedSend, type CachedSendClient } from './cached-send.js';
 
 /** The AWS services sluice talks to, with the suffix of their `AWS_ENDPOINT_URL_<SERVICE>` variable. */
 export const AwsService = {
@@ -49,8 +50,28 @@ export function clientConfig(service: AwsService, config: Pick<Config, 'endpoint
     region: config.region,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && !hasCredentials ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
-    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }) } : {}),
+    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler(KINESIS_HTTP) } : {}),
   };
+}
+
+const KINESIS_HTTP = { connectionTimeout: 5_000 };
+
+/**
+ * Options for a client that reads records (SQS receives and deletes, GetRecords): those of
+ * `clientConfig`, with the middleware stack built once per command (see `cached-send.ts`).
+ * Pair with `asRecordReader`.
+ */
+export function readerClientConfig(
+  service: AwsService,
+  config: Pick<Config, 'endpoint' | 'region'>,
+  env: NodeJS.ProcessEnv = process.env,
+): ClientConfig & ReturnType<typeof cachedSendOptions> {
+  return { ...clientConfig(service, config, env), ...cachedSendOptions(service === 'kinesis' ? KINESIS_HTTP : {}) };
+}
+
+/** A client made with `readerClientConfig`, ready for the hot path: no SDK logging, cached stacks with per-call signals. */
+export function asRecordReader<C extends MiddlewareClient & CachedSendClient>(client: C): C {
+  return withCachedSend(withoutSdkLogging(client));
 }
 
 /** The part of an SDK v3 client `withoutSdkLogging` touches. */

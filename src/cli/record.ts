@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig, withoutSdkLogging } from '../aws/client-config.js';
+import { asRecordReader, clientConfig, readerClientConfig } from '../aws/client-config.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/index.js';
 import { resolveRegion } from '../config/resolve.js';
@@ -101,7 +101,7 @@ export const recordCommand: Command = {
     process.once('SIGINT', onSignal);
     try {
       if (source.type === 'sqs') {
-        const client = withoutSdkLogging(new SQSClient(clientConfig('sqs', endpointConfig, io.env)));
+        const client = asRecordReader(new SQSClient(readerClientConfig('sqs', endpointConfig, io.env)));
         await recordQueue(
           client,
           source.name,
@@ -112,14 +112,14 @@ export const recordCommand: Command = {
         );
         client.destroy();
       } else if (source.type === 'kinesis') {
-        const client = withoutSdkLogging(new KinesisClient(clientConfig('kinesis', endpointConfig, io.env)));
+        const client = asRecordReader(new KinesisClient(readerClientConfig('kinesis', endpointConfig, io.env)));
         const streamArn = await resolveKinesisStream(client, source.name, controller.signal);
         const reader = createKinesisReader({ client, streamArn, region: config.region, invokeIdentityArn: '', pollIntervalMs: 200 });
         await recordStream(reader, start, limits, (r) => write(toReplayLine(r)), systemClock, controller.signal);
         client.destroy();
       } else {
         const ddb = new DynamoDBClient(clientConfig('dynamodb', endpointConfig, io.env));
-        const streams = withoutSdkLogging(new DynamoDBStreamsClient(clientConfig('dynamodbStreams', endpointConfig, io.env)));
+        const streams = asRecordReader(new DynamoDBStreamsClient(readerClientConfig('dynamodbStreams', endpointConfig, io.env)));
         const streamArn = await resolveDynamoDbStream(ddb, source.name.startsWith('arn:') ? { streamArn: source.name } : { table: source.name }, controller.signal);
         const reader = createDynamoDbReader({ client: streams, streamArn, region: config.region, pollIntervalMs: 250 });
         await recordStream(reader, start, limits, (r) => write(toReplayLine(r)), systemClock, controller.signal);

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig, withoutSdkLogging } from '../aws/client-config.js';
+import { asRecordReader, readerClientConfig } from '../aws/client-config.js';
 import type { Mapping, SqsSource } from '../config/types.js';
 import { invokeBatch, type InvocationReport } from '../dispatch/invoke-batch.js';
 import { compileFilterCriteria } from '../filter/index.js';
@@ -35,7 +35,7 @@ export async function runLiveQueue(
   const { config } = ctx;
   const source = mapping.source;
   // Bodies are not re-hashed on receive: the records carry SQS's own MD5OfBody, and the poller's CPU goes to messages.
-  const client = withoutSdkLogging(new SQSClient({ ...clientConfig('sqs', config, env), md5: false }));
+  const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', config, env), md5: false }));
   try {
     let info: SqsQueueInfo;
     try {

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { clientConfig, resolveEndpoint, withoutSdkLogging } from '../aws/client-config.js';
+import { asRecordReader, clientConfig, readerClientConfig, resolveEndpoint } from '../aws/client-config.js';
 import type { DynamoDbSource, KinesisSource, Mapping } from '../config/types.js';
 import { createDynamoDbReader, resolveDynamoDbStream } from '../../pollers/streams/dynamodb-reader.js';
 import { createKinesisReader, resolveKinesisStream } from '../../pollers/streams/kinesis-reader.js';
@@ -30,7 +30,7 @@ export async function runLiveStream(
   const { config } = ctx;
   const source = mapping.source;
   if (source.type === 'kinesis') {
-    const client = withoutSdkLogging(new KinesisClient(clientConfig('kinesis', config, env)));
+    const client = asRecordReader(new KinesisClient(readerClientConfig('kinesis', config, env)));
     try {
       const streamArn = await waitFor(`stream ${source.stream}`, () => resolveKinesisStream(client, source.stream, stop), logger, stop, ctx.onWait);
       const reader = createKinesisReader({
@@ -47,7 +47,7 @@ export async function runLiveStream(
     return;
   }
   const ddb = new DynamoDBClient(clientConfig('dynamodb', config, env));
-  const streams = withoutSdkLogging(new DynamoDBStreamsClient(clientConfig('dynamodbStreams', config, env)));
+  const streams = asRecordReader(new DynamoDBStreamsClient(readerClientConfig('dynamodbStreams', config, env)));
   try {
     const streamArn = await waitFor(
       `stream of ${source.table ?? source.streamArn ?? ''}`,

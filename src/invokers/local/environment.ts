@@ -18,7 +18,7 @@ import type { FunctionConfig, LocalInvokerConfig } from '../../config/types.js';
 import type { LambdaErrorPayload } from '../invoker.js';
 import { handlerName, lambdaEnvironment, taskRoot } from './environment-variables.js';
 import type { EnvironmentExit } from './platform-errors.js';
-import type { ChildMessage, InvokeMessage, ResultMessage } from './runtime/protocol.js';
+import type { ChildMessage, InvokeMessage, ParentMessage, ResultMessage } from './runtime/protocol.js';
 import { cancel } from '../../util/cancel.js';
 
 /** A function whose invoker is a local handler module. */
@@ -81,11 +81,17 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
   let outOfMemory = false;
   let initResult: Promise<InitResult> | undefined;
   let onMessage: ((message: ChildMessage) => void) | undefined;
+  // The phase waiting on the process (Init or one invocation) hears of its exit here, not by
+  // racing `exitPromise`: a race adds a reaction to that long-lived promise per invocation,
+  // kept until the environment ends (millions, for a warm environment of a busy mapping).
+  let onExit: ((exit: EnvironmentExit) => void) | undefined;
   let resolveExit: (exit: EnvironmentExit) => void = () => undefined;
   const exitPromise = new Promise<EnvironmentExit>((resolve) => {
     resolveExit = (exit) => {
+      if (exited) return;
       exited = true;
       resolve(exit);
+      onExit?.(exit);
     };
   });
 
@@ -121,35 +127,54 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     return proc;
   }
 
-  /** Resolves with `onTimeout()` after `ms`, or never once `signal` aborts. */
-  function deadline<T>(ms: number, signal: AbortSignal, onTimeout: () => T): Promise<T> {
-    return clock.sleep(ms, signal).then(onTimeout, () => new Promise<T>(() => undefined));
+  /**
+   * Sends `message` (if any) and resolves with the first of: what `onChildMessage` makes of a
+   * message, the process's exit, or `onTimeout()` after `timeoutMs`.
+   */
+  async function exchange<T>(
+    proc: ChildProcess,
+    message: ParentMessage,
+    timeoutMs: number,
+    outcomes: { onChildMessage(msg: ChildMessage): T | undefined; onExit(exit: EnvironmentExit): T; onTimeout(): T },
+  ): Promise<T> {
+    const stop = new AbortController();
+    try {
+      return await new Promise<T>((resolve) => {
+        onMessage = (msg) => {
+          const outcome = outcomes.onChildMessage(msg);
+          if (outcome !== undefined) resolve(outcome);
+        };
+        onExit = (exit) => resolve(outcomes.onExit(exit));
+        clock.sleep(timeoutMs, stop.signal).then(
+          () => resolve(outcomes.onTimeout()),
+          () => undefined,
+        );
+        proc.send(message);
+      });
+    } finally {
+      cancel(stop);
+      onMessage = undefined;
+      onExit = undefined;
+    }
   }
 
   async function runInit(): Promise<InitResult> {
     const entry = await options.entry;
     if (exited) return { kind: 'exit', exit: await exitPromise };
-    child = start(entry);
-    const stop = new AbortController();
-    const message = new Promise<InitResult>((resolve) => {
-      onMessage = (msg) => {
-        if (msg.type === 'ready') resolve({ kind: 'ready', initDurationMs: msg.initDurationMs });
-        else if (msg.type === 'init-error') resolve({ kind: 'error', error: msg.error, initDurationMs: msg.initDurationMs });
-      };
+    const proc = start(entry);
+    child = proc;
+    if (exited) return { kind: 'exit', exit: await exitPromise };
+    const init = { type: 'init', modulePath: fn.invoker.modulePath, exportName: fn.invoker.exportName, handlerName: handlerName(fn.invoker) } as const;
+    const result = await exchange<InitResult>(proc, init, options.initTimeoutMs, {
+      onChildMessage: (msg) =>
+        msg.type === 'ready'
+          ? { kind: 'ready', initDurationMs: msg.initDurationMs }
+          : msg.type === 'init-error'
+            ? { kind: 'error', error: msg.error, initDurationMs: msg.initDurationMs }
+            : undefined,
+      onExit: (exit) => ({ kind: 'exit', exit }),
+      onTimeout: () => ({ kind: 'timeout' }),
     });
-    child.send({
-      type: 'init',
-      modulePath: fn.invoker.modulePath,
-      exportName: fn.invoker.exportName,
-      handlerName: handlerName(fn.invoker),
-    });
-    const result = await Promise.race([
-      message,
-      exitPromise.then((exit): InitResult => ({ kind: 'exit', exit })),
-      deadline(options.initTimeoutMs, stop.signal, (): InitResult => ({ kind: 'timeout' })),
-    ]);
-    cancel(stop);
-    onMessage = undefined;
     if (result.kind !== 'ready') await kill();
     return result;
   }
@@ -180,20 +205,11 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     async invoke(message, timeoutMs) {
       const proc = child;
       if (proc === undefined || exited) return { kind: 'exit', exit: await exitPromise };
-      const stop = new AbortController();
-      const result = new Promise<InvocationResult>((resolve) => {
-        onMessage = (msg) => {
-          if (msg.type === 'result' && msg.requestId === message.requestId) resolve({ kind: 'result', message: msg });
-        };
+      const outcome = await exchange<InvocationResult>(proc, message, timeoutMs, {
+        onChildMessage: (msg) => (msg.type === 'result' && msg.requestId === message.requestId ? { kind: 'result', message: msg } : undefined),
+        onExit: (exit) => ({ kind: 'exit', exit }),
+        onTimeout: () => ({ kind: 'timeout' }),
       });
-      proc.send(message);
-      const outcome = await Promise.race([
-        result,
-        exitPromise.then((exit): InvocationResult => ({ kind: 'exit', exit })),
-        deadline(timeoutMs, stop.signal, (): InvocationResult => ({ kind: 'timeout' })),
-      ]);
-      cancel(stop);
-      onMessage = undefined;
       if (outcome.kind === 'timeout') await kill();
       return outcome;
     },
