@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../src/clock.js';
 import { cancel } from '../../src/util/cancel.js';
 
@@ -33,6 +34,9 @@ export function createReceiveGate(options: {
 }): ReceiveGate {
   const { stop, abort, clock } = options;
   const cut = new AbortController();
+  // Every receive loop's open poll listens to it (p-retry and the HTTP request each add a
+  // listener), up to `maximumConcurrency` loops: more than Node's warning threshold of 10.
+  setMaxListeners(0, cut.signal);
   const closed = new AbortController();
   let busy = 0;
   let quiet: AbortController | undefined;
