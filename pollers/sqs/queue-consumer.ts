@@ -74,6 +74,8 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
   const failed = new AbortController();
   const finished = new AbortController();
   const settleController = new AbortController();
+  // Every loop's deletes and releases in flight listen to it, as its open poll does to the gate's.
+  setMaxListeners(0, settleController.signal);
   const onAbort = (): void => {
     deps.clock.sleep(SETTLE_AFTER_ABORT_MS, finished.signal).then(
       () => settleController.abort(abort.reason),
