@@ -127,26 +127,28 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     return proc;
   }
 
+  type Ended = { readonly kind: 'exit'; readonly exit: EnvironmentExit } | { readonly kind: 'timeout' };
+
   /**
-   * Sends `message` (if any) and resolves with the first of: what `onChildMessage` makes of a
-   * message, the process's exit, or `onTimeout()` after `timeoutMs`.
+   * Sends `message` and resolves with the first of: what `answer` makes of a message from the
+   * process, the process's exit, or a timeout after `timeoutMs`.
    */
   async function exchange<T>(
     proc: ChildProcess,
     message: ParentMessage,
     timeoutMs: number,
-    outcomes: { onChildMessage(msg: ChildMessage): T | undefined; onExit(exit: EnvironmentExit): T; onTimeout(): T },
-  ): Promise<T> {
+    answer: (msg: ChildMessage) => T | undefined,
+  ): Promise<T | Ended> {
     const stop = new AbortController();
     try {
-      return await new Promise<T>((resolve) => {
+      return await new Promise<T | Ended>((resolve) => {
         onMessage = (msg) => {
-          const outcome = outcomes.onChildMessage(msg);
+          const outcome = answer(msg);
           if (outcome !== undefined) resolve(outcome);
         };
-        onExit = (exit) => resolve(outcomes.onExit(exit));
+        onExit = (exit) => resolve({ kind: 'exit', exit });
         clock.sleep(timeoutMs, stop.signal).then(
-          () => resolve(outcomes.onTimeout()),
+          () => resolve({ kind: 'timeout' }),
           () => undefined,
         );
         proc.send(message);
@@ -163,18 +165,14 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     if (exited) return { kind: 'exit', exit: await exitPromise };
     const proc = start(entry);
     child = proc;
-    if (exited) return { kind: 'exit', exit: await exitPromise };
     const init = { type: 'init', modulePath: fn.invoker.modulePath, exportName: fn.invoker.exportName, handlerName: handlerName(fn.invoker) } as const;
-    const result = await exchange<InitResult>(proc, init, options.initTimeoutMs, {
-      onChildMessage: (msg) =>
-        msg.type === 'ready'
-          ? { kind: 'ready', initDurationMs: msg.initDurationMs }
-          : msg.type === 'init-error'
-            ? { kind: 'error', error: msg.error, initDurationMs: msg.initDurationMs }
-            : undefined,
-      onExit: (exit) => ({ kind: 'exit', exit }),
-      onTimeout: () => ({ kind: 'timeout' }),
-    });
+    const result: InitResult = await exchange<InitResult>(proc, init, options.initTimeoutMs, (msg) =>
+      msg.type === 'ready'
+        ? { kind: 'ready', initDurationMs: msg.initDurationMs }
+        : msg.type === 'init-error'
+          ? { kind: 'error', error: msg.error, initDurationMs: msg.initDurationMs }
+          : undefined,
+    );
     if (result.kind !== 'ready') await kill();
     return result;
   }
@@ -205,11 +203,9 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     async invoke(message, timeoutMs) {
       const proc = child;
       if (proc === undefined || exited) return { kind: 'exit', exit: await exitPromise };
-      const outcome = await exchange<InvocationResult>(proc, message, timeoutMs, {
-        onChildMessage: (msg) => (msg.type === 'result' && msg.requestId === message.requestId ? { kind: 'result', message: msg } : undefined),
-        onExit: (exit) => ({ kind: 'exit', exit }),
-        onTimeout: () => ({ kind: 'timeout' }),
-      });
+      const outcome: InvocationResult = await exchange<InvocationResult>(proc, message, timeoutMs, (msg) =>
+        msg.type === 'result' && msg.requestId === message.requestId ? { kind: 'result', message: msg } : undefined,
+      );
       if (outcome.kind === 'timeout') await kill();
       return outcome;
     },
