@@ -44,17 +44,24 @@ export function resolveEndpoint(service: AwsService, config: Pick<Config, 'endpo
  * HTTP/2 handler fails against kinesis-mock (LocalStack's Kinesis engine).
  */
 export function clientConfig(service: AwsService, config: Pick<Config, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  return {
+    ...endpointAndCredentials(service, config, env),
+    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler(KINESIS_HTTP) } : {}),
+  };
+}
+
+const KINESIS_HTTP = { connectionTimeout: 5_000 };
+
+/** Region, endpoint and (for a custom endpoint without credentials) `test` / `test`: see `clientConfig`. */
+function endpointAndCredentials(service: AwsService, config: Pick<Config, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): ClientConfig {
   const endpoint = resolveEndpoint(service, config, env);
   const hasCredentials = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE'] || env['AWS_WEB_IDENTITY_TOKEN_FILE']);
   return {
     region: config.region,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && !hasCredentials ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
-    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler(KINESIS_HTTP) } : {}),
   };
 }
-
-const KINESIS_HTTP = { connectionTimeout: 5_000 };
 
 /**
  * Options for a client that reads records (SQS receives and deletes, GetRecords): those of
@@ -66,7 +73,8 @@ export function readerClientConfig(
   config: Pick<Config, 'endpoint' | 'region'>,
   env: NodeJS.ProcessEnv = process.env,
 ): ClientConfig & ReturnType<typeof cachedSendOptions> {
-  return { ...clientConfig(service, config, env), ...cachedSendOptions(service === 'kinesis' ? KINESIS_HTTP : {}) };
+  // Its own handler (HTTP/1.1 for Kinesis too, as `clientConfig`), not one made and dropped.
+  return { ...endpointAndCredentials(service, config, env), ...cachedSendOptions(service === 'kinesis' ? KINESIS_HTTP : {}) };
 }
 
 /** A client made with `readerClientConfig`, ready for the hot path: no SDK logging, cached stacks with per-call signals. */
