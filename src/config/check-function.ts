@@ -38,6 +38,9 @@ export async function checkFunction(
     report(at, `${name} must have a handler or an invoker`);
     return;
   }
+  if (fn.isolation !== undefined && fn.handler === undefined) {
+    report([...at, 'isolation'], `${name}: isolation applies only to a local handler, not to an invoker of type ${fn.invoker?.type}`);
+  }
   if (fn.handler !== undefined) {
     const handlerPath = [...at, 'handler'];
     const reference = parseHandler(fn.handler, baseDir);

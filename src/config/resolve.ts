@@ -75,7 +75,7 @@ function resolveInvoker(fn: RawFunction, baseDir: string): InvokerConfig {
     const reference = parseHandler(fn.handler ?? '', baseDir);
     if ('error' in reference) throw new Error(`unchecked handler: ${reference.error}`);
     const modulePath = findHandlerFile(reference.moduleBase) ?? `${reference.moduleBase}${HANDLER_EXTENSIONS[0]}`;
-    return { type: 'local', handler: reference.moduleBase, modulePath, exportName: reference.exportPath };
+    return { type: 'local', handler: reference.moduleBase, modulePath, exportName: reference.exportPath, isolation: fn.isolation ?? 'process' };
   }
   switch (invoker.type) {
     case 'lambda':

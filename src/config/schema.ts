@@ -135,6 +135,12 @@ export const functionSchema = z.strictObject({
     .optional()
     .describe('Lambda Handler setting, relative to the config file: ./path/module.export (exactly one of handler / invoker).'),
   invoker: invokerSchema.optional(),
+  isolation: z
+    .enum(['process', 'thread'])
+    .optional()
+    .describe(
+      'With handler: what each execution environment runs in. process (default): a child Node process, as isolated as a Lambda environment. thread: a worker thread in sluice, cheaper to start and to call, sharing sluice\'s time zone and working directory.',
+    ),
   timeout: intBetween(1, 900).default(3).describe('Seconds, 1-900; default 3.'),
   memorySize: intBetween(128, 10_240).default(128).describe('MB, 128-10,240; default 128.'),
   environment: z

@@ -149,7 +149,12 @@ export interface LocalInvokerConfig {
   /** ... the module file found for it, and the export name. */
   readonly modulePath: string;
   readonly exportName: string;
+  /** What each execution environment runs in: a child process (default) or a worker thread. */
+  readonly isolation: Isolation;
 }
+
+/** `process`: one child Node process per execution environment; `thread`: one worker thread. */
+export type Isolation = 'process' | 'thread';
 export interface LambdaInvokerConfig {
   readonly type: 'lambda';
   /** Name, ARN, or name:qualifier. */

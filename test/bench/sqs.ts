@@ -2,7 +2,8 @@
  * `npm run bench -- sqs [--concurrency=N] [--messages=N] [--rounds=N]`: messages/second draining a
  * pre-filled queue (default 50,000 messages, batchSize 10, concurrency 5) on ElasticMQ, same
  * emulator and same run, for
- *   (a) sluice: a local no-op handler (worker processes, as `sluice run`), and an in-process no-op invoker;
+ *   (a) sluice: a local no-op handler (one process per environment, the default; then one worker thread
+ *       per environment, `isolation: thread`), and an in-process no-op invoker;
  *   (b) sqs-consumer v14 with `handleMessageBatch`, N consumers for concurrency N;
  *   (c) a bare ReceiveMessage / DeleteMessageBatch loop, N loops;
  * then sluice's send-to-handler latency (p50 / p99) at a steady 200 messages/s.
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import { loadConfig } from '../../src/config/index.js';
+import type { Isolation } from '../../src/config/types.js';
 import type { Invoker } from '../../src/invokers/invoker.js';
 import { silentLogger } from '../../src/log.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
@@ -115,7 +117,7 @@ async function sqsConsumer(sqs: SQSClient, url: string, messages: number, concur
   return ms;
 }
 
-async function sluiceConfig(emulator: Emulator, queue: string, concurrency: number, handler: string): Promise<string> {
+async function sluiceConfig(emulator: Emulator, queue: string, concurrency: number, handler: string, isolation: Isolation): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-sqs-'));
   await writeFile(join(dir, 'handler.mjs'), handler);
   const file = join(dir, 'sluice.yaml');
@@ -126,7 +128,7 @@ async function sluiceConfig(emulator: Emulator, queue: string, concurrency: numb
       `endpoint: ${emulator.endpoint}`,
       'http: { port: 0 }',
       'functions:',
-      '  fn: { handler: ./handler.handler }',
+      `  fn: { handler: ./handler.handler, isolation: ${isolation} }`,
       'mappings:',
       '  - name: bench',
       '    function: fn',
@@ -142,9 +144,15 @@ async function runSluice(
   emulator: Emulator,
   queue: string,
   concurrency: number,
-  options: { readonly invoker?: Invoker; readonly handler?: string; readonly observe?: Parameters<typeof startSluice>[0]['observe'] },
+  options: {
+    readonly invoker?: Invoker;
+    readonly handler?: string;
+    readonly isolation?: Isolation;
+    readonly observe?: Parameters<typeof startSluice>[0]['observe'];
+  },
 ): Promise<Sluice> {
-  const file = await sluiceConfig(emulator, queue, concurrency, options.handler ?? 'export const handler = async () => null;\n');
+  const handler = options.handler ?? 'export const handler = async () => null;\n';
+  const file = await sluiceConfig(emulator, queue, concurrency, handler, options.isolation ?? 'process');
   const config = await loadConfig(file, { env: {}, checkHandlers: false });
   return startSluice({
     config,
@@ -156,8 +164,14 @@ async function runSluice(
   });
 }
 
-async function sluiceDrain(emulator: Emulator, queue: string, messages: number, concurrency: number, invoker?: Invoker): Promise<number> {
-  const sluice = await runSluice(emulator, queue, concurrency, invoker ? { invoker } : {});
+async function sluiceDrain(
+  emulator: Emulator,
+  queue: string,
+  messages: number,
+  concurrency: number,
+  how: { readonly invoker?: Invoker; readonly isolation?: Isolation },
+): Promise<number> {
+  const sluice = await runSluice(emulator, queue, concurrency, how);
   const start = performance.now();
   await until(() => sluice.mappings[0]?.stats.processed ?? 0, messages, 600_000);
   const ms = performance.now() - start;
@@ -170,12 +184,18 @@ const noopInvoker: Invoker = {
   close: async () => undefined,
 };
 
-async function latency(emulator: Emulator, sqs: SQSClient, concurrency: number): Promise<{ p50: number; p99: number; n: number }> {
+async function latency(
+  emulator: Emulator,
+  sqs: SQSClient,
+  concurrency: number,
+  isolation: Isolation,
+): Promise<{ p50: number; p99: number; n: number }> {
   const queue = await createQueue(sqs, queueName('latency'), { VisibilityTimeout: '60' });
   const samples: number[] = [];
   const handler = 'export const handler = async (event) => ({ latencies: event.Records.map((r) => Date.now() - JSON.parse(r.body).t) });\n';
   const sluice = await runSluice(emulator, queue.name, concurrency, {
     handler,
+    isolation,
     observe: (report) => {
       const response = report.response as { latencies?: number[] } | undefined;
       samples.push(...(response?.latencies ?? []));
@@ -224,20 +244,32 @@ export default async function bench(args: string[]): Promise<void> {
       {
         '(c) bare': measured((q) => bare(sqs, q.url, messages, concurrency)),
         '(b) sqs-consumer': measured((q) => sqsConsumer(sqs, q.url, messages, concurrency)),
-        '(a) sluice, local handler': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency)),
-        '(a) sluice, in-process': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, noopInvoker)),
+        '(a) sluice, local handler': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'process' })),
+        '(a) sluice, local handler, thread': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'thread' })),
+        '(a) sluice, in-process': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { invoker: noopInvoker })),
       },
       'msg/s',
     );
-    const [c, b, aLocal, aInProcess] = [m['(c) bare'], m['(b) sqs-consumer'], m['(a) sluice, local handler'], m['(a) sluice, in-process']];
+    const [c, b, aLocal, aThread, aInProcess] = [
+      m['(c) bare'],
+      m['(b) sqs-consumer'],
+      m['(a) sluice, local handler'],
+      m['(a) sluice, local handler, thread'],
+      m['(a) sluice, in-process'],
+    ];
     console.log(`(c) bare Receive/DeleteMessageBatch loop:   ${c.toFixed(0)} msg/s (median)`);
     console.log(`(b) sqs-consumer handleMessageBatch:        ${b.toFixed(0)} msg/s`);
-    console.log(`(a) sluice, local no-op handler:            ${aLocal.toFixed(0)} msg/s`);
+    console.log(`(a) sluice, local no-op handler:            ${aLocal.toFixed(0)} msg/s (isolation: process, the default)`);
+    console.log(`(a) sluice, local no-op handler:            ${aThread.toFixed(0)} msg/s (isolation: thread)`);
     console.log(`(a) sluice, in-process no-op invoker:       ${aInProcess.toFixed(0)} msg/s`);
-    console.log(`a/b: ${(aLocal / b).toFixed(2)} (local handler), ${(aInProcess / b).toFixed(2)} (in-process)   target >= 1`);
-    console.log(`a/c: ${(aLocal / c).toFixed(2)} (local handler), ${(aInProcess / c).toFixed(2)} (in-process)   target >= 0.9`);
-    const lat = await latency(emulator, sqs, concurrency);
-    console.log(`send-to-handler latency at 200 msg/s (local handler, ${lat.n} messages): p50 ${lat.p50} ms, p99 ${lat.p99} ms`);
+    const ratios = (base: number): string =>
+      `${(aLocal / base).toFixed(2)} (process), ${(aThread / base).toFixed(2)} (thread), ${(aInProcess / base).toFixed(2)} (in-process)`;
+    console.log(`a/b: ${ratios(b)}   target >= 1`);
+    console.log(`a/c: ${ratios(c)}   target >= 0.9`);
+    for (const isolation of ['process', 'thread'] as const) {
+      const lat = await latency(emulator, sqs, concurrency, isolation);
+      console.log(`send-to-handler latency at 200 msg/s (local handler, isolation: ${isolation}, ${lat.n} messages): p50 ${lat.p50} ms, p99 ${lat.p99} ms`);
+    }
   } finally {
     sqs.destroy();
     await emulator.stop();

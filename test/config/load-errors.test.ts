@@ -269,6 +269,16 @@ const cases: readonly BadConfig[] = [
     expected: ['{F}:2:3 functions.orders: orders must have either handler or invoker, not both'],
   },
   {
+    name: 'isolation on a function that has an invoker',
+    config: 'functions:\n  orders:\n    invoker: { type: http, url: "http://127.0.0.1:3000/invoke" }\n    isolation: thread\n',
+    expected: ['{F}:4:5 functions.orders.isolation: orders: isolation applies only to a local handler, not to an invoker of type http'],
+  },
+  {
+    name: 'unknown isolation, with a hint',
+    config: `${FN}    isolation: threads\n`,
+    expected: ['{F}:4:5 functions.orders.isolation: isolation must be one of "process", "thread", got string "threads" (did you mean "thread"?)'],
+  },
+  {
     name: 'unknown invoker type, with a hint (and no complaint about the missing invoker)',
     config: 'functions:\n  orders:\n    invoker: { type: lamda, functionName: orders }\n',
     expected: [

@@ -68,6 +68,7 @@ describe('loadConfig: defaults', () => {
         handler: path.join(p.dir, 'functions/orders'),
         modulePath: path.join(p.dir, 'functions/orders.mjs'),
         exportName: 'handler',
+        isolation: 'process',
       },
       timeout: 3,
       memorySize: 128,
@@ -260,7 +261,17 @@ describe('loadConfig: handlers and paths', () => {
       handler: path.join(p.dir, 'lib/api'),
       modulePath: path.join(p.dir, 'lib/api.cjs'),
       exportName: 'routes.orders.handler',
+      isolation: 'process',
     });
+  });
+
+  it('isolation: process by default, thread when asked', async () => {
+    const p = project('functions:\n  a:\n    handler: ./h.handler\n  b:\n    handler: ./h.handler\n    isolation: thread\n', {
+      'h.mjs': 'export const handler = () => 1;\n',
+    });
+    const loaded = await loadConfig(p.configFile, { env: {} });
+    expect(loaded.functions['a']?.invoker).toMatchObject({ type: 'local', isolation: 'process' });
+    expect(loaded.functions['b']?.invoker).toMatchObject({ type: 'local', isolation: 'thread' });
   });
 
   it('prefers .js over .mjs over .cjs, as Lambda tries them', async () => {

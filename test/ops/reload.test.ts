@@ -12,7 +12,7 @@ import { createGatedInvoker, opsConfig, replayDir } from './support.js';
 
 const fn = (name: string, handler = 'a'): FunctionConfig => ({
   name,
-  invoker: { type: 'local', handler: `/h/${handler}`, modulePath: `/h/${handler}.mjs`, exportName: 'handler' },
+  invoker: { type: 'local', handler: `/h/${handler}`, modulePath: `/h/${handler}.mjs`, exportName: 'handler', isolation: 'process' },
   timeout: 3,
   memorySize: 128,
   environment: {},

@@ -1,7 +1,8 @@
 /**
  * The local invoker: runs a Node handler module as Lambda's Node.js runtime
- * does, in a pool of isolated execution environments (child processes, see
- * `environment.ts` for why not worker threads).
+ * does, in a pool of isolated execution environments (child processes, or
+ * worker threads with `isolation: thread`; see `process-host.ts` and
+ * `thread-host.ts` for what each isolates).
  *
  * - Module scope runs once per environment (Init) and stays warm between invocations.
  * - One invocation at a time per environment; more environments on demand up
@@ -68,6 +69,19 @@ function isLocal(fn: FunctionConfig): fn is LocalFunctionConfig {
   return fn.invoker.type === 'local';
 }
 
+/**
+ * A thread cannot have Lambda's `TZ=:UTC` (the time zone is process-wide): say so when
+ * sluice's own is not UTC, so dates that differ from Lambda's are not a mystery.
+ */
+function warnOfSharedTimeZone(logger: Logger, binding: Record<string, string>): void {
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return;
+  logger.warn(
+    { ...binding, timeZone },
+    `isolation: thread runs the handler in sluice's time zone (${timeZone}), not Lambda's UTC; start sluice with TZ=UTC, or use isolation: process`,
+  );
+}
+
 /** Creates the invoker; no environment starts until `check()` or the first `invoke()`. */
 export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
   const { fn: config, logger } = options;
@@ -100,6 +114,7 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
         initTimeoutMs: INIT_TIMEOUT_MS,
       }),
   });
+  if (fn.invoker.isolation === 'thread') warnOfSharedTimeZone(logger, functionBinding);
   let closed = false;
   const closedError = (): SluiceError =>
     new SluiceError(InvokerErrorCode.InvokerUnavailable, `local invoker for function "${fn.name}" is closed`);

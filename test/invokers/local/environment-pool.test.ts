@@ -27,7 +27,6 @@ function fakes(): { create: () => FakeEnvironment; created: FakeEnvironment[] } 
     const env: FakeEnvironment = {
       id: created.length + 1,
       logStreamName: `stream-${created.length + 1}`,
-      pid: undefined,
       get exited() {
         return exited;
       },

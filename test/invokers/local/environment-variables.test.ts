@@ -8,6 +8,7 @@ const invoker: LocalInvokerConfig = {
   handler: '/srv/app/src/orders',
   modulePath: '/srv/app/src/orders.mjs',
   exportName: 'handlers.create',
+  isolation: 'process',
 };
 const fn: FunctionConfig & { invoker: LocalInvokerConfig } = {
   name: 'orders',

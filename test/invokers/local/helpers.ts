@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import type { FunctionConfig } from '../../../src/config/types.js';
+import type { FunctionConfig, Isolation } from '../../../src/config/types.js';
 import type { Logger } from '../../../src/log.js';
 import { createLocalInvoker, type LocalInvoker } from '../../../src/invokers/local/local-invoker.js';
 
@@ -11,11 +11,15 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
+/** Both kinds of local execution environment. */
+export const ISOLATIONS: readonly Isolation[] = ['process', 'thread'];
+
 /** A local function as `loadConfig` would produce it. */
 export function localFunction(
   modulePath: string,
   exportName: string,
   overrides: Partial<Omit<FunctionConfig, 'invoker'>> = {},
+  isolation: Isolation = 'process',
 ): FunctionConfig {
   return {
     name: 'orders-fn',
@@ -23,7 +27,7 @@ export function localFunction(
     memorySize: 256,
     environment: {},
     ...overrides,
-    invoker: { type: 'local', handler: modulePath.slice(0, -extname(modulePath).length), modulePath, exportName },
+    invoker: { type: 'local', handler: modulePath.slice(0, -extname(modulePath).length), modulePath, exportName, isolation },
   };
 }
 

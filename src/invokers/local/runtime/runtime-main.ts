@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { LambdaErrorPayload } from '../../invoker.js';
+import { openChannel } from './channel.js';
 import type { ChildMessage, InitMessage, InvokeMessage, ParentMessage } from './protocol.js';
 import { runInvocation, type InvocationOutcome } from './invocation.js';
 import { loadHandler, type Handler } from './load-handler.js';
@@ -21,17 +22,10 @@ let handler: Handler | undefined;
 let initializing = false;
 let current: { readonly requestId: string; readonly startedAt: number } | undefined;
 let emptyEventLoopListener: (() => void) | undefined;
+const channel = openChannel();
 
 function send(message: ChildMessage, then?: () => void): void {
-  if (process.send === undefined || !process.connected) {
-    then?.();
-    return;
-  }
-  process.send(message, undefined, undefined, () => then?.());
-}
-
-function maxMemoryUsedMB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
+  channel.send(message, then);
 }
 
 function report(requestId: string, startedAt: number, outcome: InvocationOutcome, fatal: boolean, then?: () => void): void {
@@ -39,7 +33,7 @@ function report(requestId: string, startedAt: number, outcome: InvocationOutcome
     type: 'result',
     requestId,
     durationMs: performance.now() - startedAt,
-    maxMemoryUsedMB: maxMemoryUsedMB(),
+    maxMemoryUsedMB: channel.maxMemoryUsedMB(),
   } as const;
   send(outcome.ok ? { ...base, ok: true, payload: outcome.payload } : { ...base, ok: false, error: outcome.error, fatal }, then);
 }
@@ -79,7 +73,7 @@ function invoke(message: InvokeMessage): void {
   setRequestId(message.requestId);
   // Let the event loop empty while the invocation runs, so that "nothing left
   // to do" can be observed (callbackWaitsForEmptyEventLoop, Runtime.NodeJsExit).
-  process.channel?.unref();
+  channel.unref();
   runInvocation(handler, message, {
     onEmptyEventLoop: (listener) => {
       emptyEventLoopListener = listener;
@@ -87,7 +81,7 @@ function invoke(message: InvokeMessage): void {
     finish: (outcome) => {
       if (current?.requestId !== message.requestId) return;
       current = undefined;
-      process.channel?.ref();
+      channel.ref();
       report(message.requestId, startedAt, outcome, false);
       setRequestId(undefined);
     },
@@ -109,13 +103,11 @@ process.on('beforeExit', () => {
   const listener = emptyEventLoopListener;
   emptyEventLoopListener = undefined;
   if (listener !== undefined) {
-    process.channel?.ref();
+    channel.ref();
     listener();
   }
 });
-// sluice went away: so does the environment.
-process.on('disconnect', () => process.exit(0));
-process.on('message', (message: ParentMessage) => {
+channel.listen((message: ParentMessage) => {
   if (message.type === 'init') void init(message);
   else invoke(message);
 });
