@@ -2,7 +2,8 @@
  * Where the execution environment's entry script (`runtime/runtime-main`) is.
  *
  * Built sluice (`dist/`) runs the compiled `.js` next to this file. When sluice
- * itself runs from its TypeScript sources (vitest, tsx), the child process is a
+ * itself runs from its TypeScript sources (vitest, tsx), the environment (a
+ * child process, or a worker thread started without sluice's flags) is a
  * plain `node` that cannot load `.ts`, and giving it a TypeScript loader would
  * also change how the user's handler modules load. So the runtime files
  * (which import only Node built-ins and each other) are transpiled once into a

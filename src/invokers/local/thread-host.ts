@@ -1,8 +1,8 @@
 /**
  * `isolation: thread`: each execution environment is a worker thread in
- * sluice's process. Cheaper than a process to start and to talk to (a
- * round trip costs about half: see `npm run bench -- sqs`), and one
- * `--inspect` on sluice reaches every handler. What a thread has of its own:
+ * sluice's process. Cheaper than a process to start (about a third of the
+ * time) and to talk to (about 30% less CPU per round trip; see `npm run bench
+ * -- sqs`), and a debugger attached to sluice reaches every handler's thread. What a thread has of its own:
  * module scope, globals, `process.env` (a copy), a V8 heap capped at the
  * function's memory size, `process.exit()` and uncaught errors that end only
  * the thread. What it shares with sluice, unlike a Lambda environment: the time

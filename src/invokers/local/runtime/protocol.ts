@@ -1,8 +1,9 @@
 /**
- * The messages a local execution environment (a child Node process running
- * `runtime-main`) and sluice exchange over the IPC channel. JSON only: the
- * event and the response cross as JSON text, so the handler sees exactly what
- * Lambda would hand it, and sluice gets back exactly what Lambda would return.
+ * The messages a local execution environment (a child Node process or a worker
+ * thread running `runtime-main`) and sluice exchange over its channel (see
+ * `channel.ts`). JSON only: the event and the response cross as JSON text, so
+ * the handler sees exactly what Lambda would hand it, and sluice gets back
+ * exactly what Lambda would return.
  *
  * Types only: this file is imported by both sides and has no runtime code.
  */

@@ -1,6 +1,7 @@
 /**
- * The entry point of a local execution environment: a child Node process that
- * plays Lambda's Node.js runtime for one function. It loads the handler once
+ * The entry point of a local execution environment: a child Node process (or,
+ * with `isolation: thread`, a worker thread) that plays Lambda's Node.js
+ * runtime for one function. It loads the handler once
  * (Init), then runs one invocation at a time as sluice sends them, keeping
  * module scope warm between invocations.
  *
