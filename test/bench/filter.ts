@@ -8,15 +8,9 @@
 import { compilePattern } from '../../src/filter/compile-pattern.js';
 import { compileFilterCriteria, filterView } from '../../src/filter/index.js';
 import type { PipelineRecord } from '../../src/records.js';
+import { option } from './_options.js';
 
 const PATTERN = '{"body":{"status":["active"],"amount":[{"numeric":[">",100]}],"region":[{"prefix":"eu-"}]}}';
-
-function option(args: readonly string[], name: string, fallback: number): number {
-  const found = args.find((a) => a.startsWith(`--${name}=`));
-  const value = found === undefined ? fallback : Number(found.slice(name.length + 3));
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 /** A deterministic mix: about a sixth of the records match all three fields. */
 function makeRecords(count: number): PipelineRecord[] {

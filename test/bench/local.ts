@@ -16,14 +16,8 @@ import type { Isolation } from '../../src/config/types.js';
 import { createLocalInvoker, type LocalInvoker } from '../../src/invokers/local/local-invoker.js';
 import { silentLogger } from '../../src/log.js';
 import { localFunction } from '../invokers/local/helpers.js';
+import { option } from './_options.js';
 import { inRounds } from './_rounds.js';
-
-function option(args: readonly string[], name: string, fallback: number): number {
-  const found = args.find((a) => a.startsWith(`--${name}=`));
-  const value = found === undefined ? fallback : Number(found.slice(name.length + 3));
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 /** A batch as the SQS poller hands it over: 10 records of about 1 KB each. */
 function sqsEvent(): unknown {

@@ -26,17 +26,11 @@ import { silentLogger } from '../../src/log.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
 import { startEmulator, type Emulator } from '../harness/index.js';
 import { createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+import { option } from './_options.js';
 import { inRounds } from './_rounds.js';
 
 const BATCH = 10;
 const WAIT_SECONDS = 20;
-
-function option(args: readonly string[], name: string, fallback: number): number {
-  const found = args.find((a) => a.startsWith(`--${name}=`));
-  const value = found === undefined ? fallback : Number(found.slice(name.length + 3));
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 async function filledQueue(sqs: SQSClient, messages: number): Promise<{ name: string; url: string }> {
   const queue = await createQueue(sqs, queueName('bench'), { VisibilityTimeout: '120' });

@@ -73,12 +73,12 @@ function threadChannel(port: NonNullable<typeof parentPort>): Channel {
  * is then ended, lose) the invocation's last lines of output.
  */
 function afterOutput(next: () => void): void {
-  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
-  let left = pending.length;
-  if (left === 0) {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
     next();
     return;
   }
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  let left = pending.length;
   // A write's callback runs once every write before it is done.
   for (const stream of pending) {
     stream.write('', () => {
