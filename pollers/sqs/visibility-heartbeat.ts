@@ -2,7 +2,6 @@ import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
 import type { QueuePort } from './queue-port.js';
-import { cancel } from '../../src/util/cancel.js';
 
 /** Keeps one batch's messages invisible while the batch is gathered and processed. */
 export interface VisibilityHeartbeat {
@@ -37,38 +36,45 @@ export function startVisibilityHeartbeat(deps: {
   const extend = queue.extendVisibility?.bind(queue);
   if (timeout === undefined || timeout <= 0 || extend === undefined) return NONE;
   const records: PipelineRecord[] = [];
-  // One controller per batch (AbortSignal.any per batch costs more than the whole heartbeat).
-  const stopped = new AbortController();
-  const onAbort = (): void => cancel(stopped);
-  if (deps.signal.aborted) cancel(stopped);
-  else deps.signal.addEventListener('abort', onAbort, { once: true });
-  const { signal } = stopped;
   const intervalMs = (timeout * 1000) / 2;
-
-  void (async () => {
-    while (!signal.aborted) {
-      try {
-        await clock.sleep(intervalMs, signal);
-      } catch {
-        return;
-      }
-      if (records.length === 0) continue;
-      try {
-        await extend([...records], timeout, deps.signal);
-        logger.debug({ records: records.length, seconds: timeout }, 'visibility extended');
-      } catch (err) {
-        if (!signal.aborted) logger.warn({ err, records: records.length }, 'visibility heartbeat failed; messages may be received again');
-      }
+  // A plain timer, not a loop sleeping on a per-batch AbortSignal: one heartbeat starts and
+  // stops per batch, and a signal, its listeners and a promise cost more than the heartbeat.
+  let stopped = false;
+  let cancelTimer: () => void = () => undefined;
+  const beat = (): void => {
+    if (stopped) return;
+    if (records.length === 0) {
+      schedule();
+      return;
     }
-  })();
+    void extendAll().finally(schedule);
+  };
+  const extendAll = async (): Promise<void> => {
+    try {
+      await extend([...records], timeout, deps.signal);
+      logger.debug({ records: records.length, seconds: timeout }, 'visibility extended');
+    } catch (err) {
+      if (!stopped) logger.warn({ err, records: records.length }, 'visibility heartbeat failed; messages may be received again');
+    }
+  };
+  const schedule = (): void => {
+    if (!stopped) cancelTimer = clock.timer(intervalMs, beat);
+  };
+  const stop = (): void => {
+    stopped = true;
+    deps.signal.removeEventListener('abort', stop);
+    cancelTimer();
+  };
+  if (deps.signal.aborted) stop();
+  else {
+    deps.signal.addEventListener('abort', stop, { once: true });
+    schedule();
+  }
 
   return {
     add(more) {
       records.push(...more);
     },
-    stop() {
-      deps.signal.removeEventListener('abort', onAbort);
-      cancel(stopped);
-    },
+    stop,
   };
 }

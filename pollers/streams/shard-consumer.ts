@@ -15,7 +15,6 @@ import { createPositionTracker } from './position-tracker.js';
 import { isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
 import { runWindowedLane, type EventExtra } from './tumbling-window.js';
-import { cancel } from '../../src/util/cancel.js';
 
 export interface ShardConsumerDeps {
   readonly mapping: Mapping;
@@ -130,11 +129,12 @@ export async function runShardConsumer(
 
   /** Waits until something changes or `ms` pass, whichever first, leaving no timer behind. */
   async function changeOrTimeout(ms: number): Promise<void> {
-    const timer = new AbortController();
+    let stopTimer: () => void = () => undefined;
     try {
-      await Promise.race([changed.wait(intake), clock.sleep(ms, AbortSignal.any([intake, timer.signal])).catch(() => undefined)]);
+      // `changed.wait(intake)` also ends when intake is aborted.
+      await Promise.race([changed.wait(intake), new Promise<void>((resolve) => (stopTimer = clock.timer(ms, resolve)))]);
     } finally {
-      cancel(timer);
+      stopTimer();
     }
   }
 

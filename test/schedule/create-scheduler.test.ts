@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
+import { timerFromSleep, type Clock } from '../../src/clock.js';
 import { createScheduler } from '../../src/schedule/create-scheduler.js';
 import { parseScheduleExpression } from '../../src/schedule/parse-schedule-expression.js';
 
@@ -39,6 +39,7 @@ function createFakeClock(startIso: string) {
         waiter?.();
       });
     },
+    timer: (ms, callback) => timerFromSleep(clock.sleep)(ms, callback),
   };
   return {
     clock,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import { timerFromSleep, type Clock } from '../../src/clock.js';
 
 /**
  * A `Clock` whose time moves only when a test says so. `sleep(ms)` resolves when
@@ -89,6 +89,8 @@ export function createFakeClock(startMs = Date.UTC(2026, 0, 15, 9, 0, 0)): FakeC
         notifyWaiters();
       });
     },
+    // A timer is a sleep here: it shows in `sleeps` and `pending`, and fires as they do.
+    timer: (ms, callback) => timerFromSleep(clock.sleep)(ms, callback),
     async advance(ms) {
       const target = now + ms;
       await flush();

@@ -14,7 +14,6 @@ import type { EnvironmentExit } from './platform-errors.js';
 import { startProcess } from './process-host.js';
 import type { ChildMessage, InvokeMessage, ParentMessage, ResultMessage } from './runtime/protocol.js';
 import { startThread } from './thread-host.js';
-import { cancel } from '../../util/cancel.js';
 
 /** A function whose invoker is a local handler module. */
 export type LocalFunctionConfig = FunctionConfig & { readonly invoker: LocalInvokerConfig };
@@ -103,7 +102,7 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     timeoutMs: number,
     answer: (msg: ChildMessage) => T | undefined,
   ): Promise<T | Ended> {
-    const stop = new AbortController();
+    let stopTimer: (() => void) | undefined;
     try {
       return await new Promise<T | Ended>((resolve) => {
         onMessage = (msg) => {
@@ -111,14 +110,11 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
           if (outcome !== undefined) resolve(outcome);
         };
         onExit = (exit) => resolve({ kind: 'exit', exit });
-        clock.sleep(timeoutMs, stop.signal).then(
-          () => resolve({ kind: 'timeout' }),
-          () => undefined,
-        );
+        stopTimer = clock.timer(timeoutMs, () => resolve({ kind: 'timeout' }));
         target.send(message);
       });
     } finally {
-      cancel(stop);
+      stopTimer?.();
       onMessage = undefined;
       onExit = undefined;
     }

@@ -197,7 +197,7 @@ describe('Kinesis mappings on kinesis-local', () => {
     const old = keyedRecords(50, 5, 'old');
     await putRecords(kinesis, stream, old, 1);
     let offsetMs = 120_000;
-    const clock: Clock = { now: () => Date.now() + offsetMs, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
+    const clock: Clock = { now: () => Date.now() + offsetMs, sleep: (ms, signal) => systemClock.sleep(ms, signal), timer: systemClock.timer };
     const discarded: unknown[] = [];
     const invoker = recordingInvoker();
     const { sluice } = await startStreamSluice(
