@@ -1,14 +1,14 @@
 /**
  * `isolation: thread`: each execution environment is a worker thread in
  * sluice's process. Cheaper than a process to start (about a third of the
- * time) and to talk to (about 30% less CPU per round trip; see `npm run bench
- * -- sqs`), and a debugger attached to sluice reaches every handler's thread. What a thread has of its own:
- * module scope, globals, `process.env` (a copy), a V8 heap capped at the
- * function's memory size, `process.exit()` and uncaught errors that end only
- * the thread. What it shares with sluice, unlike a Lambda environment: the time
- * zone (sluice's, not `TZ=:UTC`), the working directory (`process.chdir()`
- * throws in a worker), the process's native addons and its fate on a native
- * crash.
+ * time) and to talk to (a warm round trip about a quarter shorter; see `npm run
+ * bench -- local`), and a debugger attached to sluice reaches every handler's
+ * thread. What a thread has of its own: module scope, globals, `process.env`
+ * (a copy), a V8 heap capped at the function's memory size, `process.exit()`
+ * and uncaught errors that end only the thread. What it shares with sluice,
+ * unlike a Lambda environment: the time zone (sluice's, not `TZ=:UTC`), the
+ * working directory (`process.chdir()` throws in a worker), the process's
+ * native addons and its fate on a native crash.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
