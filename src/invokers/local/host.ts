@@ -18,7 +18,10 @@ export interface HostOptions {
 
 export interface HostEvents {
   onMessage(message: ChildMessage): void;
-  /** Called once, after every message and output byte has been passed on. */
+  /**
+   * Called after every message and output byte has been passed on; may be called again (a
+   * process's 'close' and its 'exit' grace both report): the first call counts.
+   */
   onExit(exit: EnvironmentExit): void;
 }
 

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { taskRoot } from './environment-variables.js';
 import type { StartHost } from './host.js';
+import type { ChildMessage } from './runtime/protocol.js';
 
 const OOM_MARKER = 'JavaScript heap out of memory';
 /** How long to wait for stdio and IPC to drain after the process exits. */
@@ -26,13 +27,8 @@ export const startProcess: StartHost = ({ fn, entry, env, output }, events) => {
     // that text as is, where 'json' would escape and re-parse it (~3x slower for large batches).
     serialization: 'advanced',
   });
-  let ended = false;
   let outOfMemory = false;
-  const end = (code: number | null, signal: NodeJS.Signals | null): void => {
-    if (ended) return;
-    ended = true;
-    events.onExit({ code, signal, outOfMemory });
-  };
+  const end = (code: number | null, signal: NodeJS.Signals | null): void => events.onExit({ code, signal, outOfMemory });
   let stderrTail = '';
   proc.stdout?.on('data', (chunk: Buffer) => output.stdout.write(chunk));
   proc.stderr?.on('data', (chunk: Buffer) => {
@@ -41,7 +37,7 @@ export const startProcess: StartHost = ({ fn, entry, env, output }, events) => {
     stderrTail = text.slice(-OOM_MARKER.length);
     output.stderr.write(chunk);
   });
-  proc.on('message', (message) => events.onMessage(message as Parameters<typeof events.onMessage>[0]));
+  proc.on('message', (message: ChildMessage) => events.onMessage(message));
   // 'close' comes after every IPC message and stdio byte has been read; if a
   // grandchild process holds the pipes open, 'exit' plus a short grace will do.
   proc.on('close', end);

@@ -47,12 +47,7 @@ export const startThread: StartHost = ({ fn, entry, env, output }, events) => {
   const drained = Promise.all([once(worker.stdout, 'end'), once(worker.stderr, 'end')]);
   worker.on('exit', (code) => {
     const exit = { code: killed ? null : code, signal: killed ? ('SIGKILL' as const) : null, outOfMemory };
-    let reported = false;
-    const report = (): void => {
-      if (reported) return;
-      reported = true;
-      events.onExit(exit);
-    };
+    const report = (): void => events.onExit(exit);
     drained.then(report, report);
     setTimeout(report, EXIT_GRACE_MS).unref();
   });
