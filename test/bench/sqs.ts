@@ -7,6 +7,9 @@
  *   (b) sqs-consumer v14 with `handleMessageBatch`, N consumers for concurrency N;
  *   (c) a bare ReceiveMessage / DeleteMessageBatch loop, N loops;
  * then sluice's send-to-handler latency (p50 / p99) at a steady 200 messages/s.
+ * Each drain's CPU is metered too (Linux): per message, the emulator's, this process's (the
+ * consumer: sluice or a baseline) and sluice's execution environments'. On a small machine a
+ * drain is bound by CPU, so the totals explain the rates, and vary less from round to round.
  * Every receive asks for all system and message attributes, as Lambda's poller does.
  *
  * ElasticMQ's JVM is warmed up first (a cold JIT made whichever variant ran first look ~30%
@@ -26,6 +29,7 @@ import { silentLogger } from '../../src/log.js';
 import { startSluice, type Sluice } from '../../src/runtime/sluice.js';
 import { startEmulator, type Emulator } from '../harness/index.js';
 import { createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+import { cpuMeter, drainWindow, type CpuPerMessage, type DrainWindow } from './_cpu.js';
 import { option } from './_options.js';
 import { inRounds } from './_rounds.js';
 
@@ -52,10 +56,10 @@ async function until(count: () => number, target: number, timeoutMs: number): Pr
   }
 }
 
-async function bare(sqs: SQSClient, url: string, messages: number, concurrency: number): Promise<number> {
+async function bare(sqs: SQSClient, url: string, messages: number, concurrency: number, window: DrainWindow): Promise<number> {
   let done = 0;
   const stop = new AbortController();
-  const start = performance.now();
+  window.open();
   const loops = Array.from({ length: concurrency }, async () => {
     while (!stop.signal.aborted) {
       const received = await sqs
@@ -77,13 +81,13 @@ async function bare(sqs: SQSClient, url: string, messages: number, concurrency: 
     }
   });
   await until(() => done, messages, 600_000);
-  const ms = performance.now() - start;
+  const ms = window.close();
   stop.abort();
   await Promise.all(loops);
   return ms;
 }
 
-async function sqsConsumer(sqs: SQSClient, url: string, messages: number, concurrency: number): Promise<number> {
+async function sqsConsumer(sqs: SQSClient, url: string, messages: number, concurrency: number, window: DrainWindow): Promise<number> {
   let done = 0;
   const consumers = Array.from({ length: concurrency }, () =>
     Consumer.create({
@@ -100,10 +104,10 @@ async function sqsConsumer(sqs: SQSClient, url: string, messages: number, concur
       },
     }),
   );
-  const start = performance.now();
+  window.open();
   for (const c of consumers) c.start();
   await until(() => done, messages, 600_000);
-  const ms = performance.now() - start;
+  const ms = window.close();
   for (const c of consumers) {
     c.on('error', () => undefined);
     c.stop({ abort: true });
@@ -164,11 +168,12 @@ async function sluiceDrain(
   messages: number,
   concurrency: number,
   how: { readonly invoker?: Invoker; readonly isolation?: Isolation },
+  window: DrainWindow,
 ): Promise<number> {
   const sluice = await runSluice(emulator, queue, concurrency, how);
-  const start = performance.now();
+  window.open();
   await until(() => sluice.mappings[0]?.stats.processed ?? 0, messages, 600_000);
-  const ms = performance.now() - start;
+  const ms = window.close();
   await sluice.shutdown(5_000);
   return ms;
 }
@@ -218,6 +223,28 @@ async function latency(
   return { p50: at(0.5), p99: at(0.99), n: sorted.length };
 }
 
+/** Median CPU per message of each variant, by who spent it (see `_cpu.ts`). */
+function printCpu(cpu: ReadonlyMap<string, readonly CpuPerMessage[]>): void {
+  if (cpu.size === 0) {
+    console.log('CPU per message: not measured (needs Linux /proc and an emulator started here)');
+    return;
+  }
+  const median = (values: readonly number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN;
+  console.log('CPU per message, µs (median of rounds): emulator + this process (the consumer) + environments = total; cores busy');
+  for (const [name, runs] of cpu) {
+    const [emulator, self, environments, busy] = [
+      median(runs.map((r) => r.emulator)),
+      median(runs.map((r) => r.self)),
+      median(runs.map((r) => r.environments)),
+      median(runs.map((r) => r.busy)),
+    ];
+    const total = emulator + self + environments;
+    console.log(
+      `  ${name.padEnd(36)} ${emulator.toFixed(0).padStart(4)} + ${self.toFixed(0).padStart(4)} + ${environments.toFixed(0).padStart(4)} = ${total.toFixed(0).padStart(4)}; ${(busy * 100).toFixed(0)}%`,
+    );
+  }
+}
+
 export default async function bench(args: string[]): Promise<void> {
   const messages = option(args, 'messages', 50_000);
   const concurrency = option(args, 'concurrency', 5);
@@ -226,22 +253,33 @@ export default async function bench(args: string[]): Promise<void> {
   const sqs = sqsClient(emulator);
   try {
     const rate = (ms: number): number => messages / (ms / 1000);
-    /** Fills a fresh queue, then times `drain` on it. */
-    const measured = (drain: (queue: { name: string; url: string }) => Promise<number>) => async (): Promise<number> =>
-      rate(await drain(await filledQueue(sqs, messages)));
+    const meter = cpuMeter(emulator.processGroup);
+    const cpu = new Map<string, CpuPerMessage[]>();
+    /** Fills a fresh queue, then times `drain` on it (and meters its CPU). */
+    const measured =
+      (name: string, drain: (queue: { name: string; url: string }, window: DrainWindow) => Promise<number>) =>
+      async (): Promise<number> => {
+        const queue = await filledQueue(sqs, messages);
+        const window = drainWindow(meter);
+        const ms = await drain(queue, window);
+        const used = window.perMessage(messages);
+        if (used) cpu.set(name, [...(cpu.get(name) ?? []), used]);
+        return rate(ms);
+      };
     console.log(`${messages} messages, batchSize ${BATCH}, concurrency ${concurrency}, ${rounds} rounds, ElasticMQ at ${emulator.endpoint}`);
     const warmup = Math.min(messages, 20_000);
     const warm = await filledQueue(sqs, warmup);
-    await bare(sqs, warm.url, warmup, concurrency);
+    await bare(sqs, warm.url, warmup, concurrency, drainWindow(undefined));
+    const drains = {
+      '(c) bare': (q, w) => bare(sqs, q.url, messages, concurrency, w),
+      '(b) sqs-consumer': (q, w) => sqsConsumer(sqs, q.url, messages, concurrency, w),
+      '(a) sluice, local handler': (q, w) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'process' }, w),
+      '(a) sluice, local handler, thread': (q, w) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'thread' }, w),
+      '(a) sluice, in-process': (q, w) => sluiceDrain(emulator, q.name, messages, concurrency, { invoker: noopInvoker }, w),
+    } satisfies Record<string, Parameters<typeof measured>[1]>;
     const m = await inRounds(
       rounds,
-      {
-        '(c) bare': measured((q) => bare(sqs, q.url, messages, concurrency)),
-        '(b) sqs-consumer': measured((q) => sqsConsumer(sqs, q.url, messages, concurrency)),
-        '(a) sluice, local handler': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'process' })),
-        '(a) sluice, local handler, thread': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { isolation: 'thread' })),
-        '(a) sluice, in-process': measured((q) => sluiceDrain(emulator, q.name, messages, concurrency, { invoker: noopInvoker })),
-      },
+      Object.fromEntries(Object.entries(drains).map(([name, drain]) => [name, measured(name, drain)])) as Record<keyof typeof drains, () => Promise<number>>,
       'msg/s',
     );
     const [c, b, aLocal, aThread, aInProcess] = [
@@ -260,6 +298,7 @@ export default async function bench(args: string[]): Promise<void> {
       `${(aLocal / base).toFixed(2)} (process), ${(aThread / base).toFixed(2)} (thread), ${(aInProcess / base).toFixed(2)} (in-process)`;
     console.log(`a/b: ${ratios(b)}   target >= 1`);
     console.log(`a/c: ${ratios(c)}   target >= 0.9`);
+    printCpu(cpu);
     for (const isolation of ['process', 'thread'] as const) {
       const lat = await latency(emulator, sqs, concurrency, isolation);
       console.log(`send-to-handler latency at 200 msg/s (local handler, isolation: ${isolation}, ${lat.n} messages): p50 ${lat.p50} ms, p99 ${lat.p99} ms`);

@@ -32,6 +32,8 @@ export interface Emulator {
   readonly endpoint: string;
   readonly region: typeof EMULATOR_REGION;
   readonly credentials: typeof EMULATOR_CREDENTIALS;
+  /** The process group of the emulator's processes (for benchmarks that meter its CPU); none for an external endpoint. */
+  readonly processGroup?: number;
   /** Kills the emulator's process tree and resolves once it has exited. Idempotent; a no-op for an external endpoint. */
   stop(): Promise<void>;
   /** The emulator's recent output (stdout and stderr interleaved), for failure messages. */

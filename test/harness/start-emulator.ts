@@ -77,6 +77,7 @@ async function startLocal(kind: EmulatorKind, options: StartEmulatorOptions): Pr
       endpoint,
       region: EMULATOR_REGION,
       credentials: EMULATOR_CREDENTIALS,
+      processGroup: running.pid,
       async stop() {
         await running.stop();
         await rm(runDir, { recursive: true, force: true });
