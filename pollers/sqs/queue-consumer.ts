@@ -2,37 +2,25 @@ import { setMaxListeners } from 'node:events';
 import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
 import type { Mapping } from '../../src/config/types.js';
-import type { BatchOutcome } from '../../src/dispatch/invoke-batch.js';
-import type { RecordFilter } from '../../src/filter/index.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
-import { fifoFailures } from './fifo-failures.js';
-import type { QueuePort } from './queue-port.js';
+import { processBatch, settle, type BatchContext, type BatchDeps, type ProcessedBatch } from './process-batch.js';
 import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
 import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 import { cancel } from '../../src/util/cancel.js';
 
-export interface QueueConsumerDeps {
+export type { QueueProgress } from './process-batch.js';
+
+export interface QueueConsumerDeps extends BatchDeps {
   readonly mapping: Mapping;
-  readonly queue: QueuePort;
-  readonly filter: RecordFilter;
-  readonly invoke: (records: readonly PipelineRecord[], signal: AbortSignal) => Promise<BatchOutcome>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Receive loops running at once (a fixed number; replay). */
   readonly receivers?: number;
   /** Live queues: receive loops scaled with the backlog (replaces `receivers`). */
   readonly scaling?: ReceiverScaling;
-  readonly onProgress?: (event: QueueProgress) => void;
 }
-
-export type QueueProgress =
-  | { readonly kind: 'received'; readonly records: number }
-  | { readonly kind: 'filtered'; readonly records: number }
-  | { readonly kind: 'deleted'; readonly records: number }
-  | { readonly kind: 'failed'; readonly records: number }
-  | { readonly kind: 'released'; readonly records: number };
 
 /** ReceiveMessage returns at most 10 messages per call. */
 const MAX_RECEIVE = 10;
@@ -41,17 +29,12 @@ const EMPTY_SHORT_POLL_PAUSE_MS = 200;
 /** After the grace period, deletes of processed messages and releases still get this long. */
 const SETTLE_AFTER_ABORT_MS = 5_000;
 
-interface LoopContext {
+interface LoopContext extends BatchContext {
   readonly deps: QueueConsumerDeps;
   readonly stop: AbortSignal;
-  readonly abort: AbortSignal;
-  /** Deletes and releases: aborted a little after `abort`, so processed messages still get deleted. */
-  readonly settleSignal: AbortSignal;
   /** Receives run with its signal: open long polls outlive `stop` until nothing is left to release. */
   readonly gate: ReceiveGate;
   readonly spawn: (count: number) => void;
-  /** FIFO: the message groups with a batch being invoked, and when that invocation ends. */
-  readonly groupsInFlight: Map<string, Promise<void>>;
 }
 
 /**
@@ -231,89 +214,6 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
   }
 }
 
-interface ProcessedBatch {
-  /** FIFO message groups with a failed message in the batch. */
-  readonly failedGroups: ReadonlySet<string>;
-  /** Deletes (successes, filtered messages) and failure settlement; never rejects. */
-  readonly settled: Promise<void>;
-}
-
-/** Invokes the function with one batch and starts settling it. */
-async function processBatch(ctx: LoopContext, batch: readonly PipelineRecord[], logger: Logger): Promise<ProcessedBatch> {
-  const { deps, abort, settleSignal } = ctx;
-  const { queue } = deps;
-  const matching = batch.filter((r) => deps.filter(r));
-  let filtered: Promise<void> = Promise.resolve();
-  if (matching.length < batch.length) {
-    const kept = new Set(matching);
-    const rejected = batch.filter((r) => !kept.has(r));
-    deps.onProgress?.({ kind: 'filtered', records: rejected.length });
-    filtered = settle(logger, 'delete of filtered messages', () => queue.delete(rejected, settleSignal));
-  }
-  if (matching.length === 0) return { failedGroups: new Set(), settled: filtered };
-  let outcome: BatchOutcome;
-  const releaseGroups = queue.fifo ? await holdGroups(ctx.groupsInFlight, matching) : undefined;
-  try {
-    outcome = await deps.invoke(matching, abort);
-  } catch (err) {
-    releaseGroups?.();
-    // Interrupted (the grace period is over): the messages go back to the queue now.
-    if (abort.aborted) {
-      await queue.release(matching, settleSignal).then(
-        () => deps.onProgress?.({ kind: 'released', records: matching.length }),
-        () => undefined,
-      );
-    }
-    await filtered;
-    throw err;
-  }
-  releaseGroups?.();
-  let failed: readonly PipelineRecord[];
-  switch (outcome.kind) {
-    case 'success':
-      failed = [];
-      break;
-    case 'partial': {
-      if (queue.fifo) {
-        const fifo = fifoFailures(matching, outcome.failed);
-        if (fifo.added.length > 0) {
-          logger.warn(
-            { added: fifo.added.length, groups: [...fifo.groups] },
-            'FIFO batch: the function reported messages after a failure of their group as processed; they are kept failed to keep the group in order (on AWS they would have been deleted out of order)',
-          );
-        }
-        failed = fifo.failed;
-      } else {
-        failed = outcome.failed;
-      }
-      break;
-    }
-    case 'failure':
-      failed = matching;
-      logger.warn({ records: matching.length, reason: outcome.reason, error: outcome.message }, 'batch failed; messages return after the visibility timeout');
-      break;
-  }
-  const failedSet = new Set(failed);
-  const succeeded = matching.filter((r) => !failedSet.has(r));
-  const deleted =
-    succeeded.length === 0
-      ? Promise.resolve()
-      : settle(logger, 'delete of processed messages', async () => {
-          await queue.delete(succeeded, settleSignal);
-          deps.onProgress?.({ kind: 'deleted', records: succeeded.length });
-        });
-  const failedSettled =
-    failed.length === 0
-      ? Promise.resolve()
-      : deleted.then(() => {
-          deps.onProgress?.({ kind: 'failed', records: failed.length });
-          return settle(logger, 'settling failed messages', () => queue.settleFailed(failed, settleSignal));
-        });
-  const settled = Promise.all([filtered, deleted, failedSettled]).then(() => undefined);
-  if (!queue.fifo || failed.length === 0) return { failedGroups: new Set(), settled };
-  return { failedGroups: new Set(failed.flatMap((r) => (r.orderingKey === undefined ? [] : [r.orderingKey]))), settled };
-}
-
 /** Makes messages visible again at once (shutdown, FIFO messages behind a failure). */
 async function releaseRecords(ctx: LoopContext, logger: Logger, records: readonly PipelineRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -336,39 +236,4 @@ async function settledOrStopped(work: Promise<unknown>, stop: AbortSignal): Prom
   } finally {
     if (onStop) stop.removeEventListener('abort', onStop);
   }
-}
-
-/**
- * Runs a delete or visibility change. A failure (retries exhausted, or the grace period over)
- * is logged, not thrown: the messages are received again, which is at-least-once delivery.
- */
-async function settle(logger: Logger, what: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    logger.warn({ err }, `${what} failed; the messages will be received again`);
-  }
-}
-
-/**
- * One batch per FIFO message group in flight, as Lambda guarantees: SQS itself hides a group
- * while one of its messages is in flight, but not every emulator does (moto does not), so a
- * batch waits here until no batch of its groups is being invoked. Batches wait in the order
- * they arrive, so a group's batches run in order. Returns the release for this batch.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
- */
-async function holdGroups(inFlight: Map<string, Promise<void>>, records: readonly PipelineRecord[]): Promise<() => void> {
-  const groups = [...new Set(records.map((r) => r.orderingKey).filter((g): g is string => g !== undefined))];
-  for (;;) {
-    const busy = groups.map((g) => inFlight.get(g)).filter((p): p is Promise<void> => p !== undefined);
-    if (busy.length === 0) break;
-    await Promise.all(busy);
-  }
-  let done!: () => void;
-  const ended = new Promise<void>((resolve) => (done = resolve));
-  for (const g of groups) inFlight.set(g, ended);
-  return () => {
-    for (const g of groups) if (inFlight.get(g) === ended) inFlight.delete(g);
-    done();
-  };
 }
