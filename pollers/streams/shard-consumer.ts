@@ -11,6 +11,7 @@ import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
 import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/checkpoint-store.js';
 import { createNotifier } from '../../src/util/notifier.js';
+import { createCheckpointWriter } from './checkpoint-writer.js';
 import { createPositionTracker } from './position-tracker.js';
 import { isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
@@ -85,43 +86,18 @@ export async function runShardConsumer(
   };
   let readerDone = false;
   let shardEnded = false;
-  let pendingCheckpoint: string | undefined;
-  let writing: Promise<void> | undefined;
-
-  /**
-   * Checkpoints are written one after another, and only the furthest position waiting
-   * is written (a slow store never falls further behind than one write).
-   */
-  const saveCheckpoint = (value: string): void => {
-    pendingCheckpoint = value;
-    writing ??= writeCheckpoints();
-  };
-  async function writeCheckpoints(): Promise<void> {
-    try {
-      for (;;) {
-        const value = pendingCheckpoint;
-        if (value === undefined || fault !== undefined) return;
-        pendingCheckpoint = undefined;
-        try {
-          await deps.store.checkpoint(deps.lease, value);
-          deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: value });
-        } catch (err) {
-          logger.error({ err, checkpoint: value }, 'checkpoint failed');
-          fail(err);
-        }
-      }
-    } finally {
-      writing = undefined;
-    }
-  }
-  /** Resolves once every position done so far is saved. */
-  const checkpointsSaved = async (): Promise<void> => {
-    while (writing !== undefined) await writing;
-  };
+  const checkpoints = createCheckpointWriter({
+    store: deps.store,
+    lease: deps.lease,
+    logger,
+    onSaved: (position) => deps.onProgress?.({ kind: 'checkpoint', sequenceNumber: position }),
+    onFailure: fail,
+    halted: () => fault !== undefined,
+  });
   const markDone = (records: readonly PipelineRecord[]): void => {
     tracker.done(records);
     const position = tracker.advance();
-    if (position !== undefined) saveCheckpoint(position);
+    if (position !== undefined) checkpoints.save(position);
     changed.notify();
   };
 
@@ -230,8 +206,8 @@ export async function runShardConsumer(
       }
       // The previous batch's checkpoint is saved before the next batch is invoked, as KCL's
       // processors checkpoint: a crash then delivers at most the batch in flight again.
-      if (writing !== undefined) {
-        await checkpointsSaved();
+      if (checkpoints.busy) {
+        await checkpoints.saved();
         continue;
       }
       const batch = lane.buffer.splice(0, nextBatchLength(lane.buffer, limits));
@@ -299,7 +275,7 @@ export async function runShardConsumer(
     }),
   );
   const settled = await Promise.allSettled([reading, ...processing]);
-  await checkpointsSaved();
+  await checkpoints.saved();
   if (fault !== undefined) throw fault.error;
   const aborted = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (aborted) throw aborted.reason;

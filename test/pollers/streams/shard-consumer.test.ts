@@ -345,6 +345,43 @@ describe('runShardConsumer (with-kinesis: parallelizationFactor, batching window
     expect(await store.getCheckpoint(KEY)).toBe(sequenceNumber(4));
   });
 
+  it('a batch that finishes after a read fault ends the consumer with the fault, writing no checkpoint past it (no spin on the checkpoint writer)', async () => {
+    const { store, lease, clock } = await setup();
+    const reader = createPushShardReader();
+    reader.push(streamRecords(5));
+    const inFlight = gate();
+    let reads = 0;
+    const failingReader = {
+      ...reader,
+      async getRecords(shardId: string, iterator: string, limit: number, signal: AbortSignal) {
+        reads += 1;
+        if (reads === 2) {
+          // The batch of the first read is still being invoked: it finishes once the fault is in.
+          setImmediate(() => inFlight.open());
+          throw new SluiceError('ResourceNotFound', 'stream deleted');
+        }
+        return reader.getRecords(shardId, iterator, limit, signal);
+      },
+    };
+    let invoked = 0;
+    const { deps } = consumerDeps({
+      mapping: makeMapping({ batchSize: 10 }),
+      reader: failingReader,
+      store,
+      lease,
+      clock,
+      invoke: async (batch) => {
+        invoked += batch.length;
+        await inFlight.promise;
+        return success();
+      },
+    });
+    await expect(clock.run(runShardConsumer(deps, new AbortController().signal, new AbortController().signal))).rejects.toThrow('stream deleted');
+    expect(invoked).toBe(5);
+    // A fault halts checkpointing (a lost lease must not be written past): the next owner processes these again.
+    expect(await store.getCheckpoint(KEY)).toBeUndefined();
+  });
+
   it('an empty closed shard reaches SHARD_END without invoking', async () => {
     const { store, lease, clock } = await setup();
     const reader = createPushShardReader();
