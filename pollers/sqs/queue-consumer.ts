@@ -142,6 +142,8 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
             // A batch still being gathered goes back at once; this poll stays open and
             // returns (to be released too) whatever it gets meanwhile (see receive-gate.ts).
             const unfinished = buffer.splice(0);
+            // Released means visible now: the heartbeat must not hide them again.
+            heartbeat.remove(unfinished);
             await ctx.gate.busy(() => releaseRecords(ctx, logger, unfinished));
           }
           received = await receiving;
@@ -202,6 +204,7 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
         if (waiting.length > 0) {
           const held = new Set(waiting);
           buffer.splice(0, buffer.length, ...buffer.filter((r) => !held.has(r)));
+          current.remove(waiting);
           await ctx.gate.busy(() => releaseRecords(ctx, logger, waiting));
         }
       }

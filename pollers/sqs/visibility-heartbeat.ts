@@ -7,11 +7,13 @@ import type { QueuePort } from './queue-port.js';
 export interface VisibilityHeartbeat {
   /** Messages joining the batch. */
   add(records: readonly PipelineRecord[]): void;
+  /** Messages leaving the batch (released to the queue): no longer extended. */
+  remove(records: readonly PipelineRecord[]): void;
   /** The batch settled: stop extending (a failed message then reappears after one more timeout at most). */
   stop(): void;
 }
 
-const NONE: VisibilityHeartbeat = { add: () => undefined, stop: () => undefined };
+const NONE: VisibilityHeartbeat = { add: () => undefined, remove: () => undefined, stop: () => undefined };
 
 /**
  * Starts a visibility heartbeat for one batch: every half visibility timeout, the batch's
@@ -35,7 +37,7 @@ export function startVisibilityHeartbeat(deps: {
   const timeout = queue.visibilityTimeoutSeconds;
   const extend = queue.extendVisibility?.bind(queue);
   if (timeout === undefined || timeout <= 0 || extend === undefined) return NONE;
-  const records: PipelineRecord[] = [];
+  let records: PipelineRecord[] = [];
   const intervalMs = (timeout * 1000) / 2;
   // A plain timer, not a loop sleeping on a per-batch AbortSignal: one heartbeat starts and
   // stops per batch, and a signal, its listeners and a promise cost more than the heartbeat.
@@ -74,6 +76,10 @@ export function startVisibilityHeartbeat(deps: {
   return {
     add(more) {
       records.push(...more);
+    },
+    remove(gone) {
+      const leaving = new Set(gone);
+      records = records.filter((r) => !leaving.has(r));
     },
     stop,
   };

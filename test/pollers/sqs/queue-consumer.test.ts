@@ -282,6 +282,57 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
     expect(queue.deleted).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
+  it('stop: a batch still being gathered is released and its heartbeat no longer hides it, while another loop finishes its batch', async () => {
+    const clock = createFakeClock(0);
+    const queue = createLiveQueue(clock);
+    const extended: { at: number; ids: string[] }[] = [];
+    const releasedAt: number[] = [];
+    const port: QueuePort = {
+      ...queue.port,
+      visibilityTimeoutSeconds: 2,
+      async extendVisibility(records) {
+        extended.push({ at: clock.now(), ids: records.map((r) => r.itemIdentifier) });
+      },
+      async release(records) {
+        releasedAt.push(clock.now());
+        await queue.port.release(records);
+      },
+    };
+    const stop = new AbortController();
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    // The first loop takes a full batch (m0, m1) and invokes; the second gathers m2 within its window.
+    queue.push(messages(3));
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 2, maximumBatchingWindowInSeconds: 10 }),
+        queue: port,
+        filter: () => true,
+        invoke: async () => {
+          await held;
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+        receivers: 2,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    await flush(10);
+    await clock.advance(500);
+    stop.abort();
+    await flush(10);
+    expect(queue.released).toEqual(['m2']);
+    // The invoking loop keeps the receive gate open for seconds: m2 must stay visible meanwhile.
+    await clock.advance(5_000);
+    finish();
+    await clock.run(consumer);
+    expect(extended.filter((e) => e.ids.includes('m2') && e.at >= (releasedAt[0] ?? 0))).toEqual([]);
+    expect(extended.some((e) => e.ids.includes('m0'))).toBe(true);
+    expect(queue.deleted).toEqual(['m0', 'm1']);
+  });
+
   it('over a replay queue: a message failing every time is received with ApproximateReceiveCount 1, 2, then dead-lettered by maxReceiveCount 2', async () => {
     const clock = createFakeClock();
     const ids = ['m0', 'm1', 'bad', 'm3'];

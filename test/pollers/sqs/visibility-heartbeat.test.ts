@@ -41,6 +41,24 @@ describe('startVisibilityHeartbeat (services-sqs-configure)', () => {
     ]);
   });
 
+  it('no longer extends messages removed from the batch (released to the queue)', async () => {
+    const clock = createFakeClock(0);
+    const extensions: { at: number; ids: string[]; seconds: number }[] = [];
+    const heartbeat = startVisibilityHeartbeat({ queue: port(30, extensions, clock.now), clock, logger: silentLogger, signal: new AbortController().signal });
+    const [a, b] = [rec('a'), rec('b')];
+    heartbeat.add([a, b]);
+    await clock.advance(15_000);
+    heartbeat.remove([a]);
+    await clock.advance(15_000);
+    heartbeat.remove([b]);
+    await clock.advance(15_000);
+    heartbeat.stop();
+    expect(extensions).toEqual([
+      { at: 15_000, ids: ['a', 'b'], seconds: 30 },
+      { at: 30_000, ids: ['b'], seconds: 30 },
+    ]);
+  });
+
   it.each([[undefined], [0]])('does nothing when the visibility timeout is %s', async (timeout) => {
     const clock = createFakeClock(0);
     const extensions: { at: number; ids: string[]; seconds: number }[] = [];
