@@ -103,16 +103,8 @@ export async function runShardConsumer(
 
   const laneOf = (record: PipelineRecord): number => laneOfKey(record.orderingKey ?? record.itemIdentifier, lanes.length);
 
-  /** Waits until something changes or `ms` pass, whichever first, leaving no timer behind. */
-  async function changeOrTimeout(ms: number): Promise<void> {
-    let stopTimer: () => void = () => undefined;
-    try {
-      // `changed.wait(intake)` also ends when intake is aborted.
-      await Promise.race([changed.wait(intake), new Promise<void>((resolve) => (stopTimer = clock.timer(ms, resolve)))]);
-    } finally {
-      stopTimer();
-    }
-  }
+  /** Waits until something changes or `ms` pass, whichever first, leaving no timer or listener behind. */
+  const changeOrTimeout = (ms: number): Promise<void> => changed.wait(intake, { ms, timer: (after, callback) => clock.timer(after, callback) });
 
   // The next GetRecords goes out while there is room for a whole read: reading then overlaps
   // processing (a cap of a few batches would leave the function idle during every read, and

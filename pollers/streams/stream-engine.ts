@@ -76,10 +76,8 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
     }
     const allDone = shards.every((s) => ended.has(s.shardId));
     if (reader.finite && allDone && running.size === 0) break;
-    await Promise.race([
-      consumerFinished.wait(intake),
-      reader.finite ? new Promise(() => undefined) : clock.sleep(discoveryIntervalMs, intake).catch(() => undefined),
-    ]);
+    // A live stream's shards rarely end: most of these waits end by the timeout.
+    await consumerFinished.wait(intake, reader.finite ? undefined : { ms: discoveryIntervalMs, timer: (ms, callback) => clock.timer(ms, callback) });
   }
   await Promise.all(running.values());
   if (failed.size > 0) {

@@ -1,6 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/clock.js';
 import { createNotifier } from '../../src/util/notifier.js';
-import { flush } from '../support/fake-clock.js';
+import { createFakeClock, flush } from '../support/fake-clock.js';
 
 describe('createNotifier', () => {
   it('wakes every waiter at the next notify, and only then', async () => {
@@ -30,4 +32,25 @@ describe('createNotifier', () => {
     await expect(waiting).resolves.toBeUndefined();
     await expect(notifier.wait(controller.signal)).resolves.toBeUndefined();
   });
+
+  it('a timeout ends the wait, and a wait that ended leaves no listener on a long-lived signal', async () => {
+    const notifier = createNotifier();
+    const clock = createFakeClock(0);
+    const intake = new AbortController();
+    const timer: Clock['timer'] = (ms, callback) => clock.timer(ms, callback);
+    for (let i = 0; i < 100; i += 1) {
+      const waiting = notifier.wait(intake.signal, { ms: 1_000, timer });
+      await clock.advance(1_000);
+      await expect(waiting).resolves.toBeUndefined();
+    }
+    expect(getEventListeners(intake.signal, 'abort')).toHaveLength(0);
+    expect(clock.pending).toBe(0);
+    // A notify before the timeout ends the wait and cancels its timer.
+    const woken = notifier.wait(intake.signal, { ms: 1_000, timer });
+    notifier.notify();
+    await expect(woken).resolves.toBeUndefined();
+    expect(clock.pending).toBe(0);
+    expect(getEventListeners(intake.signal, 'abort')).toHaveLength(0);
+  });
 });
+

@@ -293,9 +293,9 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
       async extendVisibility(records) {
         extended.push({ at: clock.now(), ids: records.map((r) => r.itemIdentifier) });
       },
-      async release(records) {
+      async release(records, signal) {
         releasedAt.push(clock.now());
-        await queue.port.release(records);
+        await queue.port.release(records, signal);
       },
     };
     const stop = new AbortController();
