@@ -34,6 +34,8 @@ export interface ShardConsumerDeps {
   readonly onProgress?: (event: ShardProgress) => void;
   /** Overrides the backoff between failed batch attempts (tests). */
   readonly retryDelayMs?: (attempt: number) => number;
+  /** The mapping has faulted elsewhere (another shard's consumer): batches stop retrying, as on a fault here. */
+  readonly giveUp?: AbortSignal;
 }
 
 export type ShardProgress =
@@ -84,6 +86,8 @@ export async function runShardConsumer(
     fault = { error };
     halt.abort(error);
   };
+  // Failing batches stop retrying on a fault, here or elsewhere in the mapping (see StreamBatchDeps.giveUp).
+  const giveUp = deps.giveUp === undefined ? halt.signal : AbortSignal.any([halt.signal, deps.giveUp]);
   let readerDone = false;
   let shardEnded = false;
   const checkpoints = createCheckpointWriter({
@@ -176,6 +180,7 @@ export async function runShardConsumer(
       clock,
       logger: laneLogger,
       invoke: deps.invoke,
+      giveUp,
       onDone: (records, how) => {
         deps.onProgress?.({ kind: 'done', records: records.length, how });
         markDone(records);
@@ -220,7 +225,7 @@ export async function runShardConsumer(
         buffer,
         maxRecords: (records) => nextBatchLength(records, limits),
         invoke: deps.invoke,
-        batch: { ...deps.batch, shardId, clock, logger, ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}) },
+        batch: { ...deps.batch, shardId, clock, logger, giveUp, ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}) },
         markDone,
         onDone: (records, how) => deps.onProgress?.({ kind: 'done', records: records.length, how }),
         readerDone: () => readerDone,

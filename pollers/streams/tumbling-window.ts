@@ -1,6 +1,6 @@
 import type { Clock } from '../../src/clock.js';
 import { FailureReason, type BatchOutcome } from '../../src/dispatch/invoke-batch.js';
-import { processStreamBatch, type StreamBatchDeps } from '../../src/dispatch/stream-policy.js';
+import { pauseBeforeRetry, processStreamBatch, type StreamBatchDeps } from '../../src/dispatch/stream-policy.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
 
@@ -126,18 +126,36 @@ export async function runWindowedLane(deps: WindowedLaneDeps, intake: AbortSigna
     },
   });
 
+  /**
+   * The window's final invocation, retried as a batch is: up to `maximumRetryAttempts` times
+   * the function fails (then the window is given up), and without counting the times the
+   * function never ran (an unreachable invoker), as `processStreamBatch` does.
+   */
   async function closeWindow(current: NonNullable<typeof open>, early: boolean): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
+    const giveUp = deps.batch.giveUp;
+    let failures = 0;
+    let unpaidWaits = 0;
+    for (;;) {
+      // The consumer faulted: the window's records stay undone, for the lease's next owner.
+      if (giveUp?.aborted) return;
       const extra = windowEventFields(current.window, current.state, deps.shardId, deps.streamArn, true, early);
       const outcome = await deps.invoke([], abort, extra);
+      if (outcome.kind === 'failure' && outcome.reason === FailureReason.InvokerError) {
+        unpaidWaits += 1;
+        deps.logger.warn({ window: extra['window'], reason: outcome.message, wait: unpaidWaits }, 'final window invocation failed before the function ran; retrying');
+        if (!(await pauseBeforeRetry(clock, deps.retryDelayMs(unpaidWaits), abort, giveUp))) return;
+        continue;
+      }
+      unpaidWaits = 0;
       const state = outcome.kind === 'failure' ? undefined : responseState(outcome.response);
       if (state !== undefined) break;
       const retries = deps.maximumRetryAttempts;
-      if (retries !== -1 && attempt >= retries) {
-        deps.logger.warn({ window: extra['window'], attempts: attempt + 1 }, 'final window invocation failed; moving on');
+      if (retries !== -1 && failures >= retries) {
+        deps.logger.warn({ window: extra['window'], attempts: failures + 1 }, 'final window invocation failed; moving on');
         break;
       }
-      await clock.sleep(deps.retryDelayMs(attempt + 1), abort);
+      failures += 1;
+      if (!(await pauseBeforeRetry(clock, deps.retryDelayMs(failures), abort, giveUp))) return;
     }
     open = undefined;
     deps.markDone(current.held);

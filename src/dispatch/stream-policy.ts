@@ -29,6 +29,13 @@ export interface StreamBatchDeps {
   readonly onDone: (records: readonly PipelineRecord[], how: 'processed' | StreamDiscardCondition) => void;
   /** Delay before retrying a failed batch (ms), by retry number (1-based). */
   readonly retryDelayMs?: (attempt: number) => number;
+  /**
+   * Ends the batch between attempts, leaving what is not done undone: the shard consumer has
+   * faulted (a lost lease, a read that cannot be retried), so nothing more will be checkpointed,
+   * and the lease's next owner processes those records again. Without it, a batch that fails
+   * forever (`maximumRetryAttempts` -1) would keep a faulted consumer from ever reporting.
+   */
+  readonly giveUp?: AbortSignal;
 }
 
 /** A part of a batch still to process, with the function errors it has had so far. */
@@ -40,6 +47,26 @@ interface Pending {
 }
 
 const defaultRetryDelay = (attempt: number): number => Math.min(100 * 2 ** (attempt - 1), 5_000);
+
+/**
+ * Waits `ms` before a retry. Rejects when `signal` aborts (the grace period is over); resolves
+ * false, early, when `giveUp` aborts (see `StreamBatchDeps.giveUp`), true otherwise.
+ */
+export async function pauseBeforeRetry(clock: Clock, ms: number, signal: AbortSignal, giveUp: AbortSignal | undefined): Promise<boolean> {
+  if (giveUp === undefined) {
+    await clock.sleep(ms, signal);
+    return true;
+  }
+  if (giveUp.aborted) return false;
+  try {
+    await clock.sleep(ms, AbortSignal.any([signal, giveUp]));
+  } catch (err) {
+    signal.throwIfAborted();
+    if (giveUp.aborted) return false;
+    throw err;
+  }
+  return true;
+}
 
 /**
  * Processes one stream batch to the end, as Lambda's stream event source mappings do:
@@ -70,9 +97,12 @@ export async function processStreamBatch(
   const retryDelay = deps.retryDelayMs ?? defaultRetryDelay;
   const work: Pending[] = [{ records: batch, retries: 0, invocations: 0 }];
   let unpaidWaits = 0;
+  const { giveUp } = deps;
+  const beforeRetry = (ms: number): Promise<boolean> => pauseBeforeRetry(clock, ms, signal, giveUp);
 
   while (work.length > 0) {
     signal.throwIfAborted();
+    if (giveUp?.aborted) return;
     const item = work[0] as Pending;
     const expired = expiredPrefix(item.records, policy, clock.now());
     if (expired > 0) {
@@ -87,7 +117,7 @@ export async function processStreamBatch(
       item.lastOutcome ??= outcome;
       unpaidWaits += 1;
       deps.logger.warn({ records: item.records.length, reason: outcome.message, wait: unpaidWaits }, 'invoke failed before the function ran; retrying');
-      await clock.sleep(retryDelay(unpaidWaits), signal);
+      if (!(await beforeRetry(retryDelay(unpaidWaits)))) return;
       continue;
     }
     item.invocations += 1;
@@ -137,7 +167,7 @@ export async function processStreamBatch(
       { records: item.records.length, retry: item.retries, outcome: outcome.kind, reason: outcome.kind === 'failure' ? outcome.message : undefined },
       'batch failed; retrying',
     );
-    await clock.sleep(retryDelay(item.retries), signal);
+    if (!(await beforeRetry(retryDelay(item.retries)))) return;
   }
 
   async function discard(item: Pending, condition: StreamDiscardCondition): Promise<void> {

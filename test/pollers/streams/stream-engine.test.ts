@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ShardPosition, ShardReader, StreamShard } from '../../../pollers/streams/shard-reader.js';
 import { runStreamEngine, type StreamEngineDeps } from '../../../pollers/streams/stream-engine.js';
 import { createMemoryDestinationSender } from '../../../src/dispatch/destinations.js';
-import type { BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
+import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
 import { SluiceError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { PipelineRecord } from '../../../src/records.js';
@@ -192,6 +192,47 @@ describe('runStreamEngine (KCL: parents before children; kinesis-record-processo
     const clock = createFakeClock();
     await expect(clock.run(runStreamEngine(engineDeps({ reader, clock, log }), never(), never()))).rejects.toThrow('shard B is broken');
     expect(log).toContain('invoke A 5');
+  });
+
+  it('a failing shard is reported even while another shard retries a failing batch forever (maximumRetryAttempts -1): that batch stops retrying, unchecked', async () => {
+    const poisoned = createPushShardReader({ shardId: 'A' });
+    poisoned.push(streamRecords(1, { shardId: 'A' }));
+    let readsOfB = 0;
+    const reader: ShardReader = {
+      ...poisoned,
+      listShards: async () => [
+        { shardId: 'A', parentShardIds: [] },
+        { shardId: 'B', parentShardIds: [] },
+      ],
+      getIterator: async (shardId, position, signal) => poisoned.getIterator(shardId, position, signal),
+      getRecords: async (shardId, iterator, limit, signal) => {
+        if (shardId === 'B') {
+          readsOfB += 1;
+          if (readsOfB === 3) throw new SluiceError('StreamReadFailed', 'shard B: access denied', { retryable: false });
+          return { records: [], nextIterator: iterator, millisBehindLatest: 0 };
+        }
+        return poisoned.getRecords(shardId, iterator, limit, signal);
+      },
+    };
+    let invocations = 0;
+    const clock = createFakeClock();
+    const store = createMemoryCheckpointStore();
+    const engine = runStreamEngine(
+      engineDeps({
+        reader,
+        clock,
+        store,
+        invoke: async () => {
+          invocations += 1;
+          return { kind: 'failure', reason: FailureReason.FunctionError, message: 'poison', requestId: 'r', functionError: 'Unhandled' };
+        },
+      }),
+      never(),
+      never(),
+    );
+    await expect(clock.run(engine)).rejects.toThrow('shard B: access denied');
+    expect(invocations).toBeGreaterThan(1);
+    expect(await store.getCheckpoint({ mapping: 'test-mapping', streamArn: STREAM_ARN, shardId: 'A' })).toBeUndefined();
   });
 
   it('a lease that cannot be taken fails the engine instead of hanging it', async () => {

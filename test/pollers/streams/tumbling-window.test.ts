@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runShardConsumer } from '../../../pollers/streams/shard-consumer.js';
 import { responseState, windowEventFields, windowOf, type EventExtra } from '../../../pollers/streams/tumbling-window.js';
-import type { BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
+import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
 import type { PipelineRecord } from '../../../src/records.js';
 import { createReplayShardReader } from '../../../src/replay/replay-shard-reader.js';
 import { SHARD_END } from '../../../src/state/checkpoint-store.js';
@@ -159,4 +159,43 @@ describe('tumbling windows (services-kinesis-windows)', () => {
     ]);
     expect(sent).toHaveLength(0);
   });
+
+  it('the final invocation retries errors from before the function ran without counting them: the window is not given up while the environment restarts', async () => {
+    const { store, lease, clock } = await setup();
+    const reader = createPushShardReader({ pollIntervalMs: 1_000 });
+    let unreachable = 0;
+    const finals: string[] = [];
+    const invoke = async (records: readonly PipelineRecord[], _signal: AbortSignal, extra?: EventExtra): Promise<BatchOutcome> => {
+      const final = extra?.['isFinalInvokeForWindow'] === true;
+      if (final && unreachable > 0) {
+        unreachable -= 1;
+        finals.push('InvokerError');
+        return { kind: 'failure', reason: FailureReason.InvokerError, message: 'ECONNREFUSED', requestId: 'x' };
+      }
+      if (final) finals.push(`ran with ${JSON.stringify(extra?.['state'])}`);
+      return { kind: 'success', response: { state: { seen: records.length } }, requestId: 'r' };
+    };
+    const { deps, checkpoints, sent } = consumerDeps({
+      mapping: makeMapping({ batchSize: 100, tumblingWindowInSeconds: 30, maximumRetryAttempts: 2 }),
+      reader,
+      store,
+      lease,
+      clock,
+      invoke,
+      retryDelayMs: () => 100,
+    });
+    const stop = new AbortController();
+    const running = runShardConsumer(deps, stop.signal, new AbortController().signal);
+    reader.push([0, 1, 2].map((i) => streamRecord({ index: i, arrivalTime: BASE_TIME + i * 1_000 })));
+    await clock.advance(1_000);
+    // The environment is unreachable for the window's first five final attempts: more than maximumRetryAttempts.
+    unreachable = 5;
+    await clock.advance(40_000);
+    expect(finals).toEqual(['InvokerError', 'InvokerError', 'InvokerError', 'InvokerError', 'InvokerError', 'ran with {"seen":3}']);
+    expect(checkpoints()).toEqual([sequenceNumber(2)]);
+    expect(sent).toHaveLength(0);
+    stop.abort();
+    await clock.run(running);
+  });
 });
+
