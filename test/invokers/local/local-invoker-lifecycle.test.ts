@@ -107,6 +107,34 @@ describe.each(ISOLATIONS)('isolation: %s', (isolation) => {
       expect(streamOf(lines, second.requestId)).not.toBe(streamOf(lines, first.requestId));
     });
 
+    // The result may still be on its way out (a thread's waits for its output to drain; a
+    // process's large message takes several writes) when the rejection ends the environment.
+    it.each([
+      ['a small', undefined],
+      ['a 1 MB', 1_000_000],
+    ])('%s result sent before a floating rejection ends the environment stands; the next invocation starts cold', async (_name, blob) => {
+      const { invoker, lines, output } = harness(localFn(fixture('handlers.mjs'), 'answersThenRejects'));
+      const first = await invoker.invoke(blob === undefined ? {} : { blob });
+      expect(first.status).toBe('success');
+      expect(first).toMatchObject({ payload: blob === undefined ? { ok: true } : { ok: true, blob: 'x'.repeat(blob) } });
+      expect(lines.find((l) => l['requestId'] === first.requestId && l.msg === 'REPORT')).toMatchObject({ outcome: 'success' });
+      // The environment still ends (as Lambda's runtime does), after letting its output out.
+      await vi.waitFor(() => expect(invoker.environments).toBe(0));
+      await vi.waitFor(() => expect(output.text().stdout).toContain('Unhandled Promise Rejection'));
+      expect(output.text().stdout).toContain('answering');
+
+      const second = await invoker.invoke({});
+      expect(second).toMatchObject({ status: 'success', payload: { ok: true } });
+      expect(streamOf(lines, second.requestId)).not.toBe(streamOf(lines, first.requestId));
+    });
+
+    it('a second unhandled rejection does not end the environment before the first one\'s report has left', async () => {
+      const { invoker } = harness(localFn(fixture('handlers.mjs'), 'rejectsTwice'));
+      const result = await invoker.invoke({});
+      expect(result).toMatchObject({ status: 'function-error', error: { errorType: 'Runtime.UnhandledPromiseRejection' } });
+      if (result.status === 'function-error') expect(result.error.errorMessage).toMatch(/^Error: first x+$/);
+    });
+
     it('a process the handler left behind holding the output pipes does not delay the result', async () => {
       const dir = scratchDir();
       const { invoker } = harness(localFn(fixture('handlers.mjs'), 'exitsLeavingChild'));

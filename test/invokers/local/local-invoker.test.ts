@@ -32,6 +32,8 @@ describe.each(ISOLATIONS)('isolation: %s', (isolation) => {
       ['sync handler returning a plain value answers null, as the Node.js runtime does', 'handlers.mjs', 'syncValue', {}, null],
       ['callback handler that never calls back answers null once the event loop is empty', 'callbacks.cjs', 'neverCalls', {}, null],
       ['undefined result becomes null', 'handlers.mjs', 'returnsUndefined', {}, null],
+      ['a result JSON.stringify makes undefined (a function) becomes null', 'handlers.mjs', 'returnsFunction', {}, null],
+      ['a result JSON.stringify makes undefined (toJSON returns undefined) becomes null', 'handlers.mjs', 'returnsUndefinedJson', {}, null],
     ])('%s', async (_name, file, exportName, event, expected) => {
       const { invoker } = harness(localFn(fixture(file), exportName));
       const result = await invoker.invoke(event);

@@ -11,6 +11,11 @@ import type { ChildMessage, ParentMessage } from './protocol.js';
 export interface Channel {
   /** Sends `message`; `then` runs once it has left (or at once, if sluice is gone). */
   send(message: ChildMessage, then?: () => void): void;
+  /**
+   * Runs `then` once every message sent so far has left (at once, if none is on its way), so
+   * that ending the environment cannot drop a result or an init error still being sent.
+   */
+  afterSent(then: () => void): void;
   /** Listens for sluice's messages; sluice going away ends the environment. */
   listen(listener: (message: ParentMessage) => void): void;
   /** While an invocation runs, the channel alone must not keep the event loop alive (see `beforeExit`). */
@@ -20,15 +25,48 @@ export interface Channel {
   maxMemoryUsedMB(): number;
 }
 
+/**
+ * Counts the messages on their way out. A send can take a while to complete: a process's
+ * `process.send` writes a large message to the IPC pipe over several turns of the event
+ * loop, and a thread's waits for the handler's output to drain first (see `afterOutput`).
+ */
+function inFlight(): { start(): () => void; whenIdle(then: () => void): void } {
+  let sending = 0;
+  let waiting: (() => void)[] = [];
+  return {
+    start() {
+      sending += 1;
+      return () => {
+        sending -= 1;
+        if (sending > 0) return;
+        const callbacks = waiting;
+        waiting = [];
+        for (const callback of callbacks) callback();
+      };
+    },
+    whenIdle(then) {
+      if (sending === 0) then();
+      else waiting.push(then);
+    },
+  };
+}
+
 function processChannel(): Channel {
+  const sends = inFlight();
   return {
     send(message, then) {
       if (process.send === undefined || !process.connected) {
         then?.();
         return;
       }
-      process.send(message, undefined, undefined, () => then?.());
+      const sent = sends.start();
+      // The callback runs once the message is written, or with an error if sluice went away.
+      process.send(message, undefined, undefined, () => {
+        sent();
+        then?.();
+      });
     },
+    afterSent: (then) => sends.whenIdle(then),
     listen(listener) {
       process.on('message', listener);
       process.on('disconnect', () => process.exit(0));
@@ -44,15 +82,21 @@ function threadChannel(port: NonNullable<typeof parentPort>): Channel {
   // A thread has no resident set of its own: its V8 heap (and the memory V8 accounts to it)
   // is what it uses. Sampled at each result, so the peak is that of the samples.
   let peakBytes = 0;
+  const sends = inFlight();
   return {
     send(message, then) {
+      const sent = sends.start();
       // postMessage hands the message to sluice's side of the port at once: it arrives even
       // if the thread exits right after.
       afterOutput(() => {
         port.postMessage(message);
+        sent();
         then?.();
       });
     },
+    // Output printed after the last message (the runtime's own "Unhandled Promise Rejection"
+    // line, say) is also let out, since a thread that exits drops what its streams still hold.
+    afterSent: (then) => sends.whenIdle(() => afterOutput(then)),
     listen(listener) {
       port.on('message', listener);
     },

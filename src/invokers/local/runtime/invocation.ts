@@ -10,7 +10,7 @@
  *   `null` (a sync handler's return value is ignored, as on Lambda), and an
  *   `async` handler whose promise never settled fails with `Runtime.NodeJsExit`;
  * - a throw from the handler is a function error; the response is the JSON text
- *   of the result (`undefined` → `null`).
+ *   of the result (`undefined`, or a value with no JSON form such as a function → `null`).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-invocation-nodejs-exit
@@ -75,7 +75,12 @@ export function runInvocation(handler: Handler, request: InvokeMessage, hooks: I
   const postResponse = (result: unknown): void => {
     let payload: string;
     try {
-      payload = JSON.stringify(result === undefined ? null : result);
+      // JSON.stringify gives undefined, not text, for undefined itself and for a value with no
+      // JSON form (a function, a symbol, an object whose toJSON returns undefined). The response
+      // is then null, which is what Lambda's Node.js runtime returns for them (not re-checked
+      // against the runtime's source here).
+      const text: string | undefined = JSON.stringify(result);
+      payload = text ?? 'null';
     } catch {
       postError(new Error('Unable to stringify response body'));
       return;

@@ -22,6 +22,8 @@ import { formatForLog, toLambdaError, unhandledRejection } from './runtime-error
 let handler: Handler | undefined;
 let initializing = false;
 let current: { readonly requestId: string; readonly startedAt: number } | undefined;
+/** Set by the first uncaught error: the environment is ending and takes no more invocations. */
+let dying = false;
 let emptyEventLoopListener: (() => void) | undefined;
 const channel = openChannel();
 
@@ -39,18 +41,28 @@ function report(requestId: string, startedAt: number, outcome: InvocationOutcome
   send(outcome.ok ? { ...base, ok: true, payload: outcome.payload } : { ...base, ok: false, error: outcome.error, fatal }, then);
 }
 
-/** An error nothing caught: fail what is in flight, then end the environment. */
+/**
+ * An error nothing caught: fail what is in flight, then end the environment once every
+ * message already on its way has left. A result sent just before (a handler that answered,
+ * then left a floating rejection) stays sent: that invocation succeeded, and only the
+ * environment ends, as Lambda's runtime restarts after an unhandled rejection. Only the
+ * first fatal error reports and chooses the exit status; later ones are only logged.
+ */
 function die(error: LambdaErrorPayload, exitCode: number): void {
-  const exit = (): never => process.exit(exitCode);
+  if (dying) return;
+  dying = true;
+  // From here on, nothing waits for an empty event loop: the channel keeps the environment
+  // alive until its last messages have left.
+  emptyEventLoopListener = undefined;
+  channel.ref();
   if (initializing) {
-    send({ type: 'init-error', error, initDurationMs: performance.now() }, exit);
+    send({ type: 'init-error', error, initDurationMs: performance.now() });
   } else if (current !== undefined) {
     const { requestId, startedAt } = current;
     current = undefined;
-    report(requestId, startedAt, { ok: false, error }, true, exit);
-  } else {
-    exit();
+    report(requestId, startedAt, { ok: false, error }, true);
   }
+  channel.afterSent(() => process.exit(exitCode));
 }
 
 async function init(message: InitMessage): Promise<void> {
@@ -68,7 +80,7 @@ async function init(message: InitMessage): Promise<void> {
 }
 
 function invoke(message: InvokeMessage): void {
-  if (handler === undefined || current !== undefined) return;
+  if (handler === undefined || current !== undefined || dying) return;
   const startedAt = performance.now();
   current = { requestId: message.requestId, startedAt };
   setRequestId(message.requestId);
