@@ -49,6 +49,10 @@ export function createEnvironmentPool(options: {
       return env;
     } finally {
       starting -= 1;
+      // A start that failed (a spawn error while a rebuild replaces the binary) or gave a
+      // dead environment freed its slot: the callers queued behind it take it, in order,
+      // before any later caller can.
+      if (!closed) serveWaiters();
     }
   };
 

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { SluiceError } from '../../errors.js';
 import { toLambdaErrorPayload } from '../error-payload.js';
 import { InvokerErrorCode, type LambdaErrorPayload } from '../invoker.js';
-import { createTailBuffer, killProcessTree, spawnProcessGroup } from './process-tree.js';
+import { createTailBuffer, drainAfterExit, killProcessTree, spawnProcessGroup } from './process-tree.js';
 
 /** What one request to a persistent process came to. */
 export type EnvironmentOutcome =
@@ -23,7 +23,10 @@ export interface PersistentEnvironment {
   /** False once the process exited, was killed or timed out; it is then never used again. */
   readonly alive: boolean;
   request(line: string, options: { readonly timeoutMs: number; readonly signal?: AbortSignal | undefined }): Promise<EnvironmentOutcome>;
-  /** Closes stdin (the adapter's cue to exit), then SIGKILLs the group after `graceMs`. */
+  /**
+   * Closes stdin (the adapter's cue to exit), then SIGKILLs the group after `graceMs`;
+   * resolves once the process exited and its output drained (at most DRAIN_GRACE_MS more).
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -73,7 +76,13 @@ export async function startPersistentEnvironment(options: PersistentEnvironmentO
     stderrTail.append(`${line}\n`);
     options.onLog(line, 'stderr');
   });
+  // Dead at 'exit', not 'close': a process that left the group (setsid) may hold stdout
+  // open long after the adapter died, and meanwhile the environment must not be handed out.
+  child.once('exit', retire);
+  drainAfterExit(child);
   const exited = new Promise<void>((resolve) => {
+    // Reported at 'close', at most DRAIN_GRACE_MS after the exit, so that a response or
+    // the last stderr lines written just before the exit are still read.
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       settle({ kind: 'exited', code, signal, stderrTail: stderrTail.text() });
       retire();
@@ -95,6 +104,8 @@ export async function startPersistentEnvironment(options: PersistentEnvironmentO
       }
       return new Promise<EnvironmentOutcome>((resolve, reject) => {
         const timer = setTimeout(() => {
+          // Exited, with its output still draining: 'close' reports the exit shortly.
+          if (child.exitCode !== null || child.signalCode !== null) return;
           settle({ kind: 'timed-out' });
           retire();
         }, timeoutMs);

@@ -33,6 +33,25 @@ export async function spawnProcessGroup(
   return child;
 }
 
+/** How long output may still arrive after a process exited. */
+export const DRAIN_GRACE_MS = 2000;
+
+/**
+ * Once `child` exits, gives its stdout and stderr {@link DRAIN_GRACE_MS} to end,
+ * then destroys them so 'close' follows. A process that left the group (setsid,
+ * daemonising tools) may hold them open long after `child` is gone, and neither
+ * its exit nor a group kill ends that: without this, 'close' would never come.
+ */
+export function drainAfterExit(child: ChildProcessWithoutNullStreams): void {
+  child.once('exit', () => {
+    const drain = setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, DRAIN_GRACE_MS);
+    child.once('close', () => clearTimeout(drain));
+  });
+}
+
 /** SIGKILLs every process of the group `child` leads; a group already gone is fine. */
 export function killProcessTree(child: { readonly pid?: number | undefined }): void {
   if (child.pid === undefined) return;

@@ -1,12 +1,9 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { createTailBuffer, killProcessTree, spawnProcessGroup } from './process-tree.js';
+import { createTailBuffer, drainAfterExit, killProcessTree, spawnProcessGroup } from './process-tree.js';
 
 /** Lambda's synchronous response limit; stdout past it is not kept. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-
-/** How long output may still arrive after the process exited. */
-const DRAIN_GRACE_MS = 2000;
 
 export interface RunOnceOptions {
   readonly argv: readonly string[];
@@ -64,16 +61,13 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceOutcome> 
     killProcessTree(child);
   }, options.timeoutMs);
   const onAbort = (): void => killProcessTree(child);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let drain: NodeJS.Timeout | undefined;
-  child.once('exit', () => {
-    killProcessTree(child);
-    // A process that left its group (setsid) may still hold stdout open: stop waiting for it.
-    drain = setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, DRAIN_GRACE_MS);
-  });
+  // An abort that landed while the spawn was awaited fired no listener, and adding one
+  // to an aborted signal never fires either: handle it now.
+  if (options.signal?.aborted === true) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  // What the command left running in its group dies with it.
+  child.once('exit', () => killProcessTree(child));
+  drainAfterExit(child);
 
   child.stdin.end(options.input);
   try {
@@ -90,7 +84,6 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceOutcome> 
     };
   } finally {
     clearTimeout(timer);
-    clearTimeout(drain);
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

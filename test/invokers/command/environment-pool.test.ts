@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createEnvironmentPool } from '../../../src/invokers/command/environment-pool.js';
 import type { PersistentEnvironment } from '../../../src/invokers/command/persistent-environment.js';
+import { deferred } from './helpers.js';
 
 /** An environment stand-in: the pool only looks at `alive` and calls `close`. */
 function fakeEnvironment(pid: number): PersistentEnvironment & { kill(): void; closed: boolean } {
@@ -21,16 +22,6 @@ function fakeEnvironment(pid: number): PersistentEnvironment & { kill(): void; c
     },
   };
   return env;
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(err: unknown): void } {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 function startingPool(maxEnvironments?: number) {
@@ -143,6 +134,32 @@ describe('createEnvironmentPool', () => {
     const pool = createEnvironmentPool({ start: () => Promise.reject(new Error('ENOENT')) });
     await expect(pool.acquire()).rejects.toThrow('ENOENT');
     expect(pool.size).toBe(0);
+  });
+
+  it('serves the callers queued behind a start that failed before any later caller', async () => {
+    const failing = deferred<PersistentEnvironment>();
+    const replacing = deferred<PersistentEnvironment>();
+    const start = vi.fn<() => Promise<PersistentEnvironment>>().mockReturnValueOnce(failing.promise).mockReturnValueOnce(replacing.promise);
+    const pool = createEnvironmentPool({ start, maxEnvironments: 1 });
+    const order: string[] = [];
+    const first = pool.acquire();
+    const queued = pool.acquire().then((env) => {
+      order.push('queued');
+      return env;
+    });
+    failing.reject(new Error('spawn ETXTBSY'));
+    await expect(first).rejects.toThrow('ETXTBSY');
+    // The failure freed the slot: the queued caller is starting its own environment now.
+    expect(start).toHaveBeenCalledTimes(2);
+    const later = pool.acquire().then((env) => {
+      order.push('later');
+      return env;
+    });
+    replacing.resolve(fakeEnvironment(2));
+    pool.release(await queued);
+    expect((await later).pid).toBe(2);
+    expect(order).toEqual(['queued', 'later']);
+    expect(start).toHaveBeenCalledTimes(2);
   });
 
   it('closes every environment and rejects waiters and later callers', async () => {
