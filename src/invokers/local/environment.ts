@@ -44,6 +44,8 @@ export type InitResult =
 
 export type InvocationResult =
   | { readonly kind: 'result'; readonly message: ResultMessage }
+  /** The environment is ending and did not start the invocation (see `DeclinedMessage`). */
+  | { readonly kind: 'declined' }
   | { readonly kind: 'exit'; readonly exit: EnvironmentExit }
   | { readonly kind: 'timeout' };
 
@@ -68,6 +70,8 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
   let exited = false;
   let initResult: Promise<InitResult> | undefined;
   let onMessage: ((message: ChildMessage) => void) | undefined;
+  /** The runtime said it is ending with no invocation running (see `EndingMessage`). */
+  let ending = false;
   // The phase waiting on the process (Init or one invocation) hears of its exit here, not by
   // racing `exitPromise`: a race adds a reaction to that long-lived promise per invocation,
   // kept until the environment ends (millions, for a warm environment of a busy mapping).
@@ -86,7 +90,13 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
     const startHost = fn.invoker.isolation === 'thread' ? startThread : startProcess;
     return startHost(
       { fn, entry, env: lambdaEnvironment({ fn, region: options.region, logStreamName: options.logStreamName }), output: options.output },
-      { onMessage: (message) => onMessage?.(message), onExit: resolveExit },
+      {
+        onMessage: (message) => {
+          if (message.type === 'ending') ending = true;
+          onMessage?.(message);
+        },
+        onExit: resolveExit,
+      },
     );
   }
 
@@ -158,12 +168,19 @@ export function createEnvironment(options: EnvironmentOptions): Environment {
       return initResult;
     },
     async invoke(message, timeoutMs) {
+      if (ending) return { kind: 'declined' };
       const target = host;
       if (target === undefined || exited) return { kind: 'exit', exit: await exitPromise };
       const outcome: InvocationResult = await exchange<InvocationResult>(target, message, timeoutMs, (msg) =>
-        msg.type === 'result' && msg.requestId === message.requestId ? { kind: 'result', message: msg } : undefined,
+        msg.type === 'result' && msg.requestId === message.requestId
+          ? { kind: 'result', message: msg }
+          : msg.type === 'declined' && msg.requestId === message.requestId
+            ? { kind: 'declined' }
+            : undefined,
       );
       if (outcome.kind === 'timeout') await kill();
+      // Ended without answering, after saying it was ending with nothing running: it never started this one.
+      if (outcome.kind === 'exit' && ending) return { kind: 'declined' };
       return outcome;
     },
     kill,

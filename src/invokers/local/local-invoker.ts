@@ -42,6 +42,8 @@ export type { OutputStreams } from './environment.js';
 
 /** Lambda's limit on the Init phase of an on-demand environment. */
 const INIT_TIMEOUT_MS = 10_000;
+/** Environments that may decline one invocation (they were ending) before the last one must run it. */
+const MAX_DECLINES = 3;
 
 export interface LocalInvokerOptions {
   /** The function; its `invoker` must be of type `local`. */
@@ -136,8 +138,13 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
     }
   }
 
-  async function run(slot: PooledEnvironment, event: string): Promise<InvokeResult> {
-    const requestId = randomUUID();
+  /**
+   * Runs one invocation in `slot`; undefined when the environment declined it (it is ending),
+   * so that the caller runs it in another, as Lambda would: an ending runtime asks for no
+   * more work. The request id stays the same; each environment it went to logs a START.
+   */
+  async function run(slot: PooledEnvironment, event: string, request: { readonly requestId: string; readonly mayDecline: boolean }): Promise<InvokeResult | undefined> {
+    const { requestId } = request;
     const log = logger.child({ requestId, ...functionBinding });
     const startedAt = clock.now();
     const cold = slot.invocations === 0;
@@ -190,6 +197,14 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
     }
     slot.discard = true;
     if (closed) throw closedError();
+    if (outcome.kind === 'declined') {
+      if (request.mayDecline) {
+        log.info({ logStreamName: slot.env.logStreamName }, 'environment ending (an uncaught error after its last answer); the invocation goes to another');
+        return undefined;
+      }
+      const exit = await slot.env.ended;
+      return failed(exitError(requestId, exit), clock.now() - startedAt, 'crash', init.initDurationMs);
+    }
     if (outcome.kind === 'timeout') {
       log.warn({ timeoutSeconds: fn.timeout }, 'invocation timed out; environment stopped');
       return failed(timeoutError(requestId, fn.timeout), clock.now() - startedAt, 'timeout', init.initDurationMs);
@@ -207,11 +222,18 @@ export function createLocalInvoker(options: LocalInvokerOptions): LocalInvoker {
       if (closed) throw closedError();
       const payload = JSON.stringify(event) ?? 'null';
       assertRequestSize(fn.name, payload, invokeOptions?.invocationType ?? 'RequestResponse');
-      const slot = await pool.acquire(invokeOptions?.signal);
-      try {
-        return await run(slot, payload);
-      } finally {
-        pool.release(slot);
+      const request = { requestId: randomUUID(), mayDecline: true };
+      for (let attempt = 1; ; attempt += 1) {
+        // An environment declines only while it is ending; a fresh one that ends as soon as it
+        // is ready (a timer in module scope that throws) gets the invocation at the last try.
+        request.mayDecline = attempt < MAX_DECLINES;
+        const slot = await pool.acquire(invokeOptions?.signal);
+        try {
+          const result = await run(slot, payload, request);
+          if (result !== undefined) return result;
+        } finally {
+          pool.release(slot);
+        }
       }
     },
 

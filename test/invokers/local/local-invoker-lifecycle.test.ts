@@ -128,6 +128,20 @@ describe.each(ISOLATIONS)('isolation: %s', (isolation) => {
       expect(streamOf(lines, second.requestId)).not.toBe(streamOf(lines, first.requestId));
     });
 
+    it.each([
+      ['a small', undefined],
+      ['a 1 MB', 1_000_000],
+    ])('an invocation sent at once after %s answer, while that environment is ending, runs in a fresh one (an ending Lambda runtime asks for no more work)', async (_name, blob) => {
+      const { invoker, lines } = harness(localFn(fixture('handlers.mjs'), 'answersThenRejects'));
+      const first = await invoker.invoke(blob === undefined ? {} : { blob });
+      expect(first.status).toBe('success');
+      const second = await invoker.invoke({});
+      expect(second).toMatchObject({ status: 'success', payload: { ok: true } });
+      // It ran in a new environment, whose START comes last (a START may come first from the ending one).
+      const starts = lines.filter((l) => l['requestId'] === second.requestId && l.msg === 'START');
+      expect(starts.at(-1)?.['logStreamName']).not.toBe(streamOf(lines, first.requestId));
+    });
+
     it('a second unhandled rejection does not end the environment before the first one\'s report has left', async () => {
       const { invoker } = harness(localFn(fixture('handlers.mjs'), 'rejectsTwice'));
       const result = await invoker.invoke({});

@@ -64,4 +64,22 @@ export type ResultMessage =
       readonly fatal: boolean;
     });
 
-export type ChildMessage = ReadyMessage | InitErrorMessage | ResultMessage;
+/**
+ * environment → sluice: an invocation that arrived while the environment is ending (an
+ * uncaught error after its last answer) was not started. Lambda's runtimes pull their next
+ * invocation, so one that is ending never gets any: sluice sends this one to another.
+ */
+export interface DeclinedMessage {
+  readonly type: 'declined';
+  readonly requestId: string;
+}
+
+/**
+ * environment → sluice: an uncaught error arrived while no invocation ran (after the last
+ * answer), and the environment is ending. An invocation sent to it from now on does not run.
+ */
+export interface EndingMessage {
+  readonly type: 'ending';
+}
+
+export type ChildMessage = ReadyMessage | InitErrorMessage | ResultMessage | DeclinedMessage | EndingMessage;

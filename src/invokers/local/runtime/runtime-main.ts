@@ -61,6 +61,9 @@ function die(error: LambdaErrorPayload, exitCode: number): void {
     const { requestId, startedAt } = current;
     current = undefined;
     report(requestId, startedAt, { ok: false, error }, true);
+  } else {
+    // Sluice may already have sent the next invocation: it will know it never ran here.
+    send({ type: 'ending' });
   }
   channel.afterSent(() => process.exit(exitCode));
 }
@@ -80,7 +83,11 @@ async function init(message: InitMessage): Promise<void> {
 }
 
 function invoke(message: InvokeMessage): void {
-  if (handler === undefined || current !== undefined || dying) return;
+  if (dying) {
+    send({ type: 'declined', requestId: message.requestId });
+    return;
+  }
+  if (handler === undefined || current !== undefined) return;
   const startedAt = performance.now();
   current = { requestId: message.requestId, startedAt };
   setRequestId(message.requestId);
