@@ -128,7 +128,14 @@ export async function runS3Mapping(
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
   const started = push.starting(mapping.name);
-  const intake = createAsyncIntake(mapping, ctx, stats);
+  let intake: AsyncIntake;
+  try {
+    intake = createAsyncIntake(mapping, ctx, stats);
+  } catch (err) {
+    // Announced as starting: say it is done (it failed), or sluice's start would wait for it for ever.
+    started();
+    throw err;
+  }
   let subscriptionArn: string | undefined;
   const unregister = push.registerS3(mapping.name, mapping.source.bucket, createS3Handler({ mapping, intake, stats, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
   try {

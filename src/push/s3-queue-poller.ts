@@ -21,7 +21,16 @@ export interface S3QueuePollerDeps {
   readonly onReady?: () => void;
   /** Pause before receiving again after the intake was full; default 1 s. */
   readonly fullBackoffMs?: number;
+  /** How long a DeleteMessageBatch may take; default 10 s. */
+  readonly deleteTimeoutMs?: number;
 }
+
+/**
+ * Deletes run to the end even after `stop` (their events are already in the asynchronous
+ * queue), but not for ever: an endpoint that accepts the request and never answers must not
+ * hold the poller, and so the mapping's shutdown. What is not deleted comes back (at-least-once).
+ */
+const DELETE_TIMEOUT_MS = 10_000;
 
 /**
  * Reads S3 event notifications from an SQS queue (S3 → SQS, or S3 → SNS → SQS) and hands
@@ -60,7 +69,7 @@ export async function pollS3NotificationQueue(deps: S3QueuePollerDeps, stop: Abo
       if (outcome === 'delete') done.push(message);
       else if (outcome !== 'keep') refused = outcome;
     }
-    await deleteMessages(sqs, queueUrl, done, logger);
+    await deleteMessages(sqs, queueUrl, done, logger, deps.deleteTimeoutMs ?? DELETE_TIMEOUT_MS);
     if (refused === 'closed') return;
     if (refused === 'full') await pause(clock, deps.fullBackoffMs ?? 1_000, stop);
   }
@@ -83,7 +92,7 @@ function handle(deps: S3QueuePollerDeps, message: Message): 'delete' | 'keep' | 
   return result === 'accepted' || result === 'filtered' ? 'delete' : result;
 }
 
-async function deleteMessages(sqs: Pick<SQSClient, 'send'>, queueUrl: string, messages: readonly Message[], logger: Logger): Promise<void> {
+async function deleteMessages(sqs: Pick<SQSClient, 'send'>, queueUrl: string, messages: readonly Message[], logger: Logger, timeoutMs: number): Promise<void> {
   if (messages.length === 0) return;
   try {
     const result = await sqs.send(
@@ -91,6 +100,7 @@ async function deleteMessages(sqs: Pick<SQSClient, 'send'>, queueUrl: string, me
         QueueUrl: queueUrl,
         Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
       }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
     );
     for (const failure of result.Failed ?? []) {
       logger.warn({ messageId: messages[Number(failure.Id)]?.MessageId, code: failure.Code }, 'DeleteMessage failed; the notification may be delivered again');

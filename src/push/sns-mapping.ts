@@ -80,7 +80,14 @@ export async function runSnsMapping(
   const logger = ctx.logger.child({ mapping: mapping.name });
   const source = mapping.source;
   const started = push.starting(mapping.name);
-  const intake = createAsyncIntake(mapping, ctx, stats);
+  let intake: AsyncIntake;
+  try {
+    intake = createAsyncIntake(mapping, ctx, stats);
+  } catch (err) {
+    // Announced as starting: say it is done (it failed), or sluice's start would wait for it for ever.
+    started();
+    throw err;
+  }
   let subscriptionArn: string | undefined;
   const unregister = push.registerSns(mapping.name, createSnsHandler({ mapping, intake, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
   if (!verifiesSignatures(source, push)) logger.info('SNS signatures are not verified for this mapping');
