@@ -24,7 +24,8 @@ export function toStreamError(err: unknown, what: string): SluiceError {
   const message = `${what}: ${err instanceof Error ? err.message : String(err)}`;
   if (name === 'ExpiredIteratorException') return new SluiceError('ExpiredIterator', message, { cause: err });
   if (THROTTLES.has(name)) return new SluiceError('Throttled', message, { retryable: true, cause: err });
-  if (name === 'TrimmedDataAccessException') return new SluiceError('TrimmedData', message, { retryable: true, cause: err });
+  // Never retried as is (the same call cannot succeed): the shard consumer moves to TRIM_HORIZON.
+  if (name === 'TrimmedDataAccessException') return new SluiceError('TrimmedData', message, { retryable: false, cause: err });
   if (MISSING.has(name)) return new SluiceError('ResourceNotFound', message, { retryable: true, cause: err });
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const clientError = status !== undefined && status >= 400 && status < 500 && status !== 429;

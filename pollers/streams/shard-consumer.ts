@@ -115,8 +115,26 @@ export async function runShardConsumer(
   // the reader idle during every batch), and at most two reads' worth of records wait in memory.
   const readAhead = Math.max(mapping.batchSize * READ_AHEAD_BATCHES * lanes.length, reader.maxRecordsPerRead);
 
+  /**
+   * An iterator at `position`; if the records there were trimmed (DynamoDB Streams keeps 24
+   * hours), one at the oldest record instead, with a warning that records were lost. This is
+   * the DynamoDB Streams Kinesis Adapter's default (skip to TRIM_HORIZON): retrying the same
+   * position can never succeed, and would leave the shard stuck for good.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html
+   */
+  async function iteratorAt(position: ShardPosition): Promise<string> {
+    try {
+      return await withReadRetry(() => reader.getIterator(shardId, position, intake));
+    } catch (err) {
+      if (!(err instanceof SluiceError && err.code === 'TrimmedData')) throw err;
+      logger.warn({ err, position }, 'records were trimmed from the stream before they were processed; continuing from the oldest record (TRIM_HORIZON)');
+      return withReadRetry(() => reader.getIterator(shardId, { kind: 'TRIM_HORIZON' }, intake));
+    }
+  }
+
   async function readLoop(): Promise<void> {
-    let iterator = await withReadRetry(() => reader.getIterator(shardId, deps.start, intake));
+    let iterator = await iteratorAt(deps.start);
+    let regets = 0;
     let lastRead: string | undefined;
     while (!intake.aborted) {
       const buffered = lanes.reduce((n, lane) => n + lane.buffer.length, 0);
@@ -128,14 +146,18 @@ export async function runShardConsumer(
       try {
         result = await withReadRetry(() => reader.getRecords(shardId, iterator, reader.maxRecordsPerRead, intake));
       } catch (err) {
-        if (err instanceof SluiceError && err.code === 'ExpiredIterator') {
-          logger.info({ after: lastRead ?? null }, 'shard iterator expired; getting a new one');
+        if (err instanceof SluiceError && (err.code === 'ExpiredIterator' || err.code === 'TrimmedData')) {
+          regets += 1;
+          // Once is normal; again and again (an endpoint that keeps refusing) backs off.
+          if (regets > 1) await clock.sleep(Math.min(100 * 2 ** regets, 10_000), intake).catch(() => undefined);
+          logger.info({ after: lastRead ?? null, code: err.code }, 'shard iterator no longer usable; getting a new one');
           const position: ShardPosition = lastRead ? { kind: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : deps.start;
-          iterator = await withReadRetry(() => reader.getIterator(shardId, position, intake));
+          iterator = await iteratorAt(position);
           continue;
         }
         throw err;
       }
+      regets = 0;
       const records = result.records;
       deps.onProgress?.({
         kind: 'read',

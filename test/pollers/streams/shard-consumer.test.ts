@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toStreamError } from '../../../pollers/streams/aws-errors.js';
 import { laneOfKey, runShardConsumer } from '../../../pollers/streams/shard-consumer.js';
+import type { ShardPosition } from '../../../pollers/streams/shard-reader.js';
 import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
 import { SluiceError } from '../../../src/errors.js';
 import type { PipelineRecord } from '../../../src/records.js';
@@ -380,6 +382,45 @@ describe('runShardConsumer (with-kinesis: parallelizationFactor, batching window
     expect(invoked).toBe(5);
     // A fault halts checkpointing (a lost lease must not be written past): the next owner processes these again.
     expect(await store.getCheckpoint(KEY)).toBeUndefined();
+  });
+
+  it('a checkpoint whose records were trimmed (DynamoDB TrimmedDataAccessException) continues from TRIM_HORIZON instead of retrying for ever', async () => {
+    const { store, lease, clock } = await setup();
+    const reader = createPushShardReader();
+    reader.push(streamRecords(3));
+    const positions: string[] = [];
+    const trimmingReader = {
+      ...reader,
+      source: 'dynamodb' as const,
+      async getIterator(shardId: string, position: ShardPosition, signal: AbortSignal) {
+        positions.push(position.kind);
+        if (position.kind === 'AFTER_SEQUENCE_NUMBER') {
+          throw toStreamError(Object.assign(new Error('trimmed'), { name: 'TrimmedDataAccessException', $metadata: { httpStatusCode: 400 } }), 'GetShardIterator');
+        }
+        return reader.getIterator(shardId, position, signal);
+      },
+    };
+    const invoked: PipelineRecord[] = [];
+    const { deps } = consumerDeps({
+      mapping: makeMapping({ batchSize: 10 }),
+      reader: trimmingReader,
+      store,
+      lease,
+      clock,
+      start: { kind: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: sequenceNumber(99) },
+      invoke: async (batch) => {
+        invoked.push(...batch);
+        return success();
+      },
+    });
+    const stop = new AbortController();
+    const consumer = runShardConsumer(deps, stop.signal, new AbortController().signal);
+    await clock.advance(5_000);
+    stop.abort();
+    await expect(clock.run(consumer)).resolves.toBe('STOPPED');
+    expect(positions).toEqual(['AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON']);
+    expect(invoked).toHaveLength(3);
+    expect(await store.getCheckpoint(KEY)).toBe(sequenceNumber(2));
   });
 
   it('an empty closed shard reaches SHARD_END without invoking', async () => {
