@@ -13,6 +13,7 @@ import { SHARD_END, type CheckpointStore, type Lease } from '../../src/state/che
 import { createNotifier } from '../../src/util/notifier.js';
 import { createCheckpointWriter } from './checkpoint-writer.js';
 import { createPositionTracker } from './position-tracker.js';
+import { createShardReads } from './shard-reads.js';
 import { isBehind } from './read-ahead.js';
 import type { ShardPosition, ShardReader } from './shard-reader.js';
 import { runWindowedLane, type EventExtra } from './tumbling-window.js';
@@ -115,25 +116,10 @@ export async function runShardConsumer(
   // the reader idle during every batch), and at most two reads' worth of records wait in memory.
   const readAhead = Math.max(mapping.batchSize * READ_AHEAD_BATCHES * lanes.length, reader.maxRecordsPerRead);
 
-  /**
-   * An iterator at `position`; if the records there were trimmed (DynamoDB Streams keeps 24
-   * hours), one at the oldest record instead, with a warning that records were lost. This is
-   * the DynamoDB Streams Kinesis Adapter's default (skip to TRIM_HORIZON): retrying the same
-   * position can never succeed, and would leave the shard stuck for good.
-   * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html
-   */
-  async function iteratorAt(position: ShardPosition): Promise<string> {
-    try {
-      return await withReadRetry(() => reader.getIterator(shardId, position, intake));
-    } catch (err) {
-      if (!(err instanceof SluiceError && err.code === 'TrimmedData')) throw err;
-      logger.warn({ err, position }, 'records were trimmed from the stream before they were processed; continuing from the oldest record (TRIM_HORIZON)');
-      return withReadRetry(() => reader.getIterator(shardId, { kind: 'TRIM_HORIZON' }, intake));
-    }
-  }
+  const reads = createShardReads({ reader, shardId, clock, logger, intake });
 
   async function readLoop(): Promise<void> {
-    let iterator = await iteratorAt(deps.start);
+    let iterator = await reads.iteratorAt(deps.start);
     let regets = 0;
     let lastRead: string | undefined;
     while (!intake.aborted) {
@@ -144,7 +130,7 @@ export async function runShardConsumer(
       }
       let result;
       try {
-        result = await withReadRetry(() => reader.getRecords(shardId, iterator, reader.maxRecordsPerRead, intake));
+        result = await reads.getRecords(iterator);
       } catch (err) {
         if (err instanceof SluiceError && (err.code === 'ExpiredIterator' || err.code === 'TrimmedData')) {
           regets += 1;
@@ -152,7 +138,7 @@ export async function runShardConsumer(
           if (regets > 1) await clock.sleep(Math.min(100 * 2 ** regets, 10_000), intake).catch(() => undefined);
           logger.info({ after: lastRead ?? null, code: err.code }, 'shard iterator no longer usable; getting a new one');
           const position: ShardPosition = lastRead ? { kind: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : deps.start;
-          iterator = await iteratorAt(position);
+          iterator = await reads.iteratorAt(position);
           continue;
         }
         throw err;
@@ -260,22 +246,6 @@ export async function runShardConsumer(
       intake,
       abort,
     );
-  }
-
-  async function withReadRetry<T>(read: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await read();
-      } catch (err) {
-        const throttled = err instanceof SluiceError && err.code === 'Throttled';
-        const retryable = throttled || (err instanceof SluiceError && err.retryable);
-        if (!retryable || intake.aborted) throw err;
-        if (attempt === 1 || attempt % 10 === 0) {
-          logger.warn({ err, attempt }, throttled ? 'read throttled; backing off' : 'read failed; retrying');
-        }
-        await clock.sleep(Math.min(100 * 2 ** attempt, 10_000), intake);
-      }
-    }
   }
 
   const reading = readLoop()
