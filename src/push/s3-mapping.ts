@@ -127,15 +127,9 @@ export async function runS3Mapping(
   abort: AbortSignal,
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
+  // Before the announcement below: if this throws, nothing waits for a start that never comes.
+  const intake = createAsyncIntake(mapping, ctx, stats);
   const started = push.starting(mapping.name);
-  let intake: AsyncIntake;
-  try {
-    intake = createAsyncIntake(mapping, ctx, stats);
-  } catch (err) {
-    // Announced as starting: say it is done (it failed), or sluice's start would wait for it for ever.
-    started();
-    throw err;
-  }
   let subscriptionArn: string | undefined;
   const unregister = push.registerS3(mapping.name, mapping.source.bucket, createS3Handler({ mapping, intake, stats, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
   try {

@@ -79,15 +79,9 @@ export async function runSnsMapping(
 ): Promise<void> {
   const logger = ctx.logger.child({ mapping: mapping.name });
   const source = mapping.source;
+  // Before the announcement below: if this throws, nothing waits for a start that never comes.
+  const intake = createAsyncIntake(mapping, ctx, stats);
   const started = push.starting(mapping.name);
-  let intake: AsyncIntake;
-  try {
-    intake = createAsyncIntake(mapping, ctx, stats);
-  } catch (err) {
-    // Announced as starting: say it is done (it failed), or sluice's start would wait for it for ever.
-    started();
-    throw err;
-  }
   let subscriptionArn: string | undefined;
   const unregister = push.registerSns(mapping.name, createSnsHandler({ mapping, intake, push, ctx, logger, subscriptionArn: () => subscriptionArn }));
   if (!verifiesSignatures(source, push)) logger.info('SNS signatures are not verified for this mapping');
