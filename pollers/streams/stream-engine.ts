@@ -124,7 +124,11 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
           halt.abort(err);
         }
       } finally {
-        if (lease) await store.releaseLease(lease).catch(() => undefined);
+        if (lease) {
+          await store.releaseLease(lease).catch((err: unknown) => {
+            shardLogger.error({ err }, 'releasing the lease failed; its last checkpoints may not be saved, and records after the last saved one are delivered again');
+          });
+        }
         running.delete(shard.shardId);
         consumerFinished.notify();
       }

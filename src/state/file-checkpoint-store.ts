@@ -218,8 +218,12 @@ export function createFileCheckpointStore(stateDir: string): CheckpointStore {
         delete shard.leaseOwner;
         shard.updatedAt = new Date().toISOString();
         save(file);
-        // Released at shutdown (or when a shard ends): its last checkpoint goes to disk now.
+        // Released at shutdown (or when a shard ends): its last checkpoint goes to disk now,
+        // and there is no later checkpoint to report a failure, so this one does.
         await flush();
+        if (flushFailure !== undefined) {
+          throw new SluiceError('CheckpointWriteFailed', `cannot flush the checkpoints of mapping "${lease.key.mapping}" to disk`, { cause: flushFailure });
+        }
       });
     },
     getCheckpoint(key) {

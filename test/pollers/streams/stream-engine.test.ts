@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ShardPosition, ShardReader, StreamShard } from '../../../pollers/streams/shard-reader.js';
 import { runStreamEngine, type StreamEngineDeps } from '../../../pollers/streams/stream-engine.js';
@@ -233,6 +234,23 @@ describe('runStreamEngine (KCL: parents before children; kinesis-record-processo
     await expect(clock.run(engine)).rejects.toThrow('shard B: access denied');
     expect(invocations).toBeGreaterThan(1);
     expect(await store.getCheckpoint({ mapping: 'test-mapping', streamArn: STREAM_ARN, shardId: 'A' })).toBeUndefined();
+  });
+
+  it('a lease that cannot be released (its last checkpoints not flushed) is logged as an error, not swallowed', async () => {
+    const store = createMemoryCheckpointStore();
+    const failingRelease: CheckpointStore = {
+      ...store,
+      releaseLease: async () => {
+        throw new SluiceError('CheckpointWriteFailed', 'cannot flush the checkpoints to disk');
+      },
+    };
+    const lines: { level: number; msg: string; err?: { message?: string } }[] = [];
+    const logger = pino({ level: 'info', base: null }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const reader = createReplayShardReader({ source: 'kinesis', streamArn: STREAM_ARN, records: streamRecords(3) });
+    const clock = createFakeClock();
+    await clock.run(runStreamEngine({ ...engineDeps({ reader, store: failingRelease, clock }), logger }, never(), never()));
+    const error = lines.find((l) => l.level === 50 && l.msg.startsWith('releasing the lease failed'));
+    expect(error?.err?.message).toBe('cannot flush the checkpoints to disk');
   });
 
   it('a lease that cannot be taken fails the engine instead of hanging it', async () => {
