@@ -109,7 +109,7 @@ export async function runShardConsumer(
   const laneOf = (record: PipelineRecord): number => laneOfKey(record.orderingKey ?? record.itemIdentifier, lanes.length);
 
   /** Waits until something changes or `ms` pass, whichever first, leaving no timer or listener behind. */
-  const changeOrTimeout = (ms: number): Promise<void> => changed.wait(intake, { ms, timer: (after, callback) => clock.timer(after, callback) });
+  const changeOrTimeout = (ms: number): Promise<void> => changed.wait(intake, { ms, clock });
 
   // The next GetRecords goes out while there is room for a whole read: reading then overlaps
   // processing (a cap of a few batches would leave the function idle during every read, and

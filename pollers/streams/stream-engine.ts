@@ -77,7 +77,7 @@ export async function runStreamEngine(deps: StreamEngineDeps, stop: AbortSignal,
     const allDone = shards.every((s) => ended.has(s.shardId));
     if (reader.finite && allDone && running.size === 0) break;
     // A live stream's shards rarely end: most of these waits end by the timeout.
-    await consumerFinished.wait(intake, reader.finite ? undefined : { ms: discoveryIntervalMs, timer: (ms, callback) => clock.timer(ms, callback) });
+    await consumerFinished.wait(intake, reader.finite ? undefined : { ms: discoveryIntervalMs, clock });
   }
   await Promise.all(running.values());
   if (failed.size > 0) {

@@ -10,7 +10,7 @@ export interface Notifier {
    * comes first. A wait that ends leaves nothing behind: no abort listener, no timer, no
    * waiter (long-lived signals see many waits end by timeout).
    */
-  wait(signal?: AbortSignal, timeout?: { readonly ms: number; readonly timer: Clock['timer'] }): Promise<void>;
+  wait(signal?: AbortSignal, timeout?: { readonly ms: number; readonly clock: Pick<Clock, 'timer'> }): Promise<void>;
   notify(): void;
 }
 
@@ -29,7 +29,7 @@ export function createNotifier(): Notifier {
         };
         waiters.add(done);
         signal?.addEventListener('abort', done, { once: true });
-        if (timeout) cancelTimer = timeout.timer(timeout.ms, done);
+        if (timeout) cancelTimer = timeout.clock.timer(timeout.ms, done);
       });
     },
     notify() {

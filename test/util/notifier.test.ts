@@ -1,6 +1,5 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
 import { createNotifier } from '../../src/util/notifier.js';
 import { createFakeClock, flush } from '../support/fake-clock.js';
 
@@ -37,16 +36,15 @@ describe('createNotifier', () => {
     const notifier = createNotifier();
     const clock = createFakeClock(0);
     const intake = new AbortController();
-    const timer: Clock['timer'] = (ms, callback) => clock.timer(ms, callback);
     for (let i = 0; i < 100; i += 1) {
-      const waiting = notifier.wait(intake.signal, { ms: 1_000, timer });
+      const waiting = notifier.wait(intake.signal, { ms: 1_000, clock });
       await clock.advance(1_000);
       await expect(waiting).resolves.toBeUndefined();
     }
     expect(getEventListeners(intake.signal, 'abort')).toHaveLength(0);
     expect(clock.pending).toBe(0);
     // A notify before the timeout ends the wait and cancels its timer.
-    const woken = notifier.wait(intake.signal, { ms: 1_000, timer });
+    const woken = notifier.wait(intake.signal, { ms: 1_000, clock });
     notifier.notify();
     await expect(woken).resolves.toBeUndefined();
     expect(clock.pending).toBe(0);
