@@ -9,8 +9,8 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import type { ChildMessage, ParentMessage } from './protocol.js';
 
 export interface Channel {
-  /** Sends `message`; `then` runs once it has left (or at once, if sluice is gone). */
-  send(message: ChildMessage, then?: () => void): void;
+  /** Sends `message` (nothing, if sluice is gone). */
+  send(message: ChildMessage): void;
   /**
    * Runs `then` once every message sent so far has left (at once, if none is on its way), so
    * that ending the environment cannot drop a result or an init error still being sent.
@@ -54,17 +54,10 @@ function inFlight(): { start(): () => void; whenIdle(then: () => void): void } {
 function processChannel(): Channel {
   const sends = inFlight();
   return {
-    send(message, then) {
-      if (process.send === undefined || !process.connected) {
-        then?.();
-        return;
-      }
-      const sent = sends.start();
+    send(message) {
+      if (process.send === undefined || !process.connected) return;
       // The callback runs once the message is written, or with an error if sluice went away.
-      process.send(message, undefined, undefined, () => {
-        sent();
-        then?.();
-      });
+      process.send(message, undefined, undefined, sends.start());
     },
     afterSent: (then) => sends.whenIdle(then),
     listen(listener) {
@@ -84,14 +77,13 @@ function threadChannel(port: NonNullable<typeof parentPort>): Channel {
   let peakBytes = 0;
   const sends = inFlight();
   return {
-    send(message, then) {
+    send(message) {
       const sent = sends.start();
       // postMessage hands the message to sluice's side of the port at once: it arrives even
       // if the thread exits right after.
       afterOutput(() => {
         port.postMessage(message);
         sent();
-        then?.();
       });
     },
     // Output printed after the last message (the runtime's own "Unhandled Promise Rejection"

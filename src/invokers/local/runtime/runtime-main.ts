@@ -27,18 +27,18 @@ let dying = false;
 let emptyEventLoopListener: (() => void) | undefined;
 const channel = openChannel();
 
-function send(message: ChildMessage, then?: () => void): void {
-  channel.send(message, then);
+function send(message: ChildMessage): void {
+  channel.send(message);
 }
 
-function report(requestId: string, startedAt: number, outcome: InvocationOutcome, fatal: boolean, then?: () => void): void {
+function report(requestId: string, startedAt: number, outcome: InvocationOutcome, fatal: boolean): void {
   const base = {
     type: 'result',
     requestId,
     durationMs: performance.now() - startedAt,
     maxMemoryUsedMB: channel.maxMemoryUsedMB(),
   } as const;
-  send(outcome.ok ? { ...base, ok: true, payload: outcome.payload } : { ...base, ok: false, error: outcome.error, fatal }, then);
+  send(outcome.ok ? { ...base, ok: true, payload: outcome.payload } : { ...base, ok: false, error: outcome.error, fatal });
 }
 
 /**
@@ -78,7 +78,8 @@ async function init(message: InitMessage): Promise<void> {
     initializing = false;
     console.error('Init Error', formatForLog(err));
     // The environment is not usable any more: report, then end it.
-    send({ type: 'init-error', error: toLambdaError(err), initDurationMs: performance.now() }, () => process.exit(1));
+    send({ type: 'init-error', error: toLambdaError(err), initDurationMs: performance.now() });
+    channel.afterSent(() => process.exit(1));
   }
 }
 
