@@ -64,17 +64,29 @@ function endpointAndCredentials(service: AwsService, config: Pick<Config, 'endpo
 }
 
 /**
+ * How long a reader's connection may stay silent before its request is abandoned as a
+ * `TimeoutError` (which the SDK, then sluice's backoff, retry on a new connection). Without it, a
+ * half-open connection (a peer gone without a FIN or RST, a stalled proxy or port forward)
+ * hangs a receive loop or a shard's reads until sluice stops, with nothing logged. Longer than
+ * SQS's longest long poll (`WaitTimeSeconds` 20), during which the service rightly says nothing.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+ */
+export const READ_SOCKET_TIMEOUT_MS = 30_000;
+
+/**
  * Options for a client that reads records (SQS receives and deletes, GetRecords): those of
- * `clientConfig`, with the middleware stack built once per command (see `cached-send.ts`).
- * Pair with `asRecordReader`.
+ * `clientConfig`, with the middleware stack built once per command (see `cached-send.ts`) and
+ * a socket timeout (`READ_SOCKET_TIMEOUT_MS`; tests shorten it). Pair with `asRecordReader`.
  */
 export function readerClientConfig(
   service: AwsService,
   config: Pick<Config, 'endpoint' | 'region'>,
   env: NodeJS.ProcessEnv = process.env,
+  { socketTimeoutMs = READ_SOCKET_TIMEOUT_MS }: { readonly socketTimeoutMs?: number } = {},
 ): ClientConfig & ReturnType<typeof cachedSendOptions> {
   // Its own handler (HTTP/1.1 for Kinesis too, as `clientConfig`), not one made and dropped.
-  return { ...endpointAndCredentials(service, config, env), ...cachedSendOptions(service === 'kinesis' ? KINESIS_HTTP : {}) };
+  const http = { ...(service === 'kinesis' ? KINESIS_HTTP : {}), socketTimeout: socketTimeoutMs };
+  return { ...endpointAndCredentials(service, config, env), ...cachedSendOptions(http) };
 }
 
 /** A client made with `readerClientConfig`, ready for the hot path: no SDK logging, cached stacks with per-call signals. */

@@ -1,0 +1,105 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
+import { asRecordReader, READ_SOCKET_TIMEOUT_MS, readerClientConfig } from '../../src/aws/client-config.js';
+import { useEmulator } from '../harness/index.js';
+import { captureLogger, createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
+
+/**
+ * A loopback TCP server whose first `silent` connections are accepted and then never answered
+ * (a half-open connection, as a vanished peer or a stalled port forward leaves it), and whose
+ * later connections are passed through to `target` (if any).
+ */
+async function stallingProxy(silent: number, target?: URL): Promise<{ readonly endpoint: string; readonly connections: () => number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (connections <= silent || target === undefined) {
+      socket.resume();
+      return;
+    }
+    const upstream = createConnection(Number(target.port), target.hostname);
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => socket.destroy());
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    connections: () => connections,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('reader clients abandon a silent connection (half-open) and retry on a new one', () => {
+  const emulator = useEmulator('elasticmq');
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it('waits longer than SQS’s longest long poll (WaitTimeSeconds 20) before calling a connection silent', async () => {
+    expect(READ_SOCKET_TIMEOUT_MS).toBeGreaterThan(20_000);
+    const proxy = await stallingProxy(Infinity);
+    cleanup.push(() => proxy.close());
+    const config = readerClientConfig('sqs', { region: 'us-east-1', endpoint: proxy.endpoint }, {});
+    const client = asRecordReader(new SQSClient({ ...config, maxAttempts: 1 }));
+    cleanup.push(() => client.destroy());
+    // The handler resolves its options on its first request (cut short here).
+    await expect(client.send(new ReceiveMessageCommand({ QueueUrl: `${proxy.endpoint}/q` }), { abortSignal: AbortSignal.timeout(200) })).rejects.toThrow();
+    expect(config.requestHandler.httpHandlerConfigs()).toMatchObject({ socketTimeout: READ_SOCKET_TIMEOUT_MS });
+  });
+
+  it('an SQS receive loop whose connection goes silent receives again, and the messages arrive', async () => {
+    const admin = sqsClient(emulator());
+    cleanup.push(() => admin.destroy());
+    const queue = await createQueue(admin, queueName('half-open'));
+    await sendMessages(admin, queue.url, [{ body: 'one' }, { body: 'two' }]);
+
+    const proxy = await stallingProxy(1, new URL(emulator().endpoint));
+    cleanup.push(() => proxy.close());
+    const where = { region: emulator().region, endpoint: proxy.endpoint };
+    const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs: 300 }), maxAttempts: 1 }));
+    cleanup.push(() => client.destroy());
+    const logs = captureLogger('debug');
+    const sqs = createSqsQueue({
+      client,
+      queueUrl: queue.url,
+      queueArn: `arn:aws:sqs:${emulator().region}:000000000000:${queue.name}`,
+      region: emulator().region,
+      logger: logs.logger,
+      visibilityTimeoutSeconds: 30,
+      backoff: { minTimeoutMs: 1, maxTimeoutMs: 2 },
+      settleAttempts: 3,
+    });
+
+    const received = [];
+    while (received.length < 2) received.push(...(await sqs.receive(10, 1, new AbortController().signal)));
+    expect(received).toHaveLength(2);
+    expect(proxy.connections()).toBeGreaterThanOrEqual(2);
+    const problems = logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff');
+    expect(problems.map((l) => l['problem'])).toEqual(['TimeoutError']);
+    expect(logs.messages()).toContain('SQS calls succeed again');
+  });
+
+  it('a Kinesis GetRecords on a silent connection fails with TimeoutError instead of hanging', async () => {
+    const proxy = await stallingProxy(Infinity);
+    cleanup.push(() => proxy.close());
+    const where = { region: 'us-east-1', endpoint: proxy.endpoint };
+    const client = asRecordReader(new KinesisClient({ ...readerClientConfig('kinesis', where, {}, { socketTimeoutMs: 300 }), maxAttempts: 1 }));
+    cleanup.push(() => client.destroy());
+    await expect(client.send(new GetRecordsCommand({ ShardIterator: 'AAAA', Limit: 10 }))).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+});
