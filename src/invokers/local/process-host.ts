@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { taskRoot } from './environment-variables.js';
 import type { StartHost } from './host.js';
+import { lambdaNodeFlags } from './node-options.js';
 import type { ChildMessage } from './runtime/protocol.js';
 
 const OOM_MARKER = 'JavaScript heap out of memory';
@@ -21,7 +22,7 @@ export const startProcess: StartHost = ({ fn, entry, env, output }, events) => {
   const proc = fork(entry, [], {
     cwd: existsSync(root) ? root : process.cwd(),
     env,
-    execArgv: [`--max-old-space-size=${fn.memorySize}`],
+    execArgv: lambdaNodeFlags(fn.memorySize),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // The event and response already cross as JSON text: the structured-clone channel copies
     // that text as is, where 'json' would escape and re-parse it (~3x slower for large batches).

@@ -4,15 +4,17 @@
  * time) and to talk to (a warm round trip about a quarter shorter; see `npm run
  * bench -- local`), and a debugger attached to sluice reaches every handler's
  * thread. What a thread has of its own: module scope, globals, `process.env`
- * (a copy), a V8 heap capped at the function's memory size, `process.exit()`
- * and uncaught errors that end only the thread. What it shares with sluice,
- * unlike a Lambda environment: the time zone (sluice's, not `TZ=:UTC`), the
- * working directory (`process.chdir()` throws in a worker), the process's
- * native addons and its fate on a native crash.
+ * (a copy), a V8 heap split and capped as Lambda's for the function's memory
+ * size (`node-options.ts`), `process.exit()` and uncaught errors that end only
+ * the thread. What it shares with sluice, unlike a Lambda environment: the time
+ * zone (sluice's, not `TZ=:UTC`), the working directory (`process.chdir()`
+ * throws in a worker), V8's flags (no `global.gc` unless sluice itself runs with
+ * `--expose-gc`), the process's native addons and its fate on a native crash.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { StartHost } from './host.js';
+import { lambdaHeap } from './node-options.js';
 import type { ChildMessage } from './runtime/protocol.js';
 
 /** How long to wait for the thread's output to drain after it exits. */
@@ -22,6 +24,7 @@ export const startThread: StartHost = ({ fn, entry, env, output }, events) => {
   let killed = false;
   let outOfMemory = false;
   let worker: Worker;
+  const heap = lambdaHeap(fn.memorySize);
   try {
     worker = new Worker(entry, {
       env,
@@ -30,7 +33,7 @@ export const startThread: StartHost = ({ fn, entry, env, output }, events) => {
       argv: [],
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
+      resourceLimits: { maxOldGenerationSizeMb: heap.oldSpaceMb, maxYoungGenerationSizeMb: heap.youngGenerationMb },
     });
   } catch {
     queueMicrotask(() => events.onExit({ code: null, signal: null, outOfMemory: false }));

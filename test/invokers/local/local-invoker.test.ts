@@ -96,6 +96,23 @@ describe.each(ISOLATIONS)('isolation: %s', (isolation) => {
     });
   });
 
+  describe('createLocalInvoker: the node flags of Lambda\'s Node.js runtime (its /var/runtime/bootstrap)', () => {
+    it.each([128, 512])('memorySize %i: a V8 heap of about that size, a tenth of it young', async (memorySize) => {
+      const { invoker } = harness(localFn(fixture('handlers.mjs'), 'runtimeFlags', { memorySize }));
+      const flags = payloadOf(await invoker.invoke({})) as { gc: string; maxHeaderSize: number; heapSizeLimitMb: number };
+      // V8's ceiling is old space + young generation (+ a little): within 10% of memorySize, where
+      // an old space of memorySize alone, with V8's default young generation, went 20-40% over.
+      expect(flags.heapSizeLimitMb).toBeGreaterThanOrEqual(memorySize * 0.9);
+      expect(flags.heapSizeLimitMb).toBeLessThanOrEqual(memorySize * 1.1);
+      if (isolation === 'process') {
+        expect(flags).toMatchObject({ gc: 'function', maxHeaderSize: 81920 });
+      } else {
+        // A thread has sluice's V8 and HTTP flags, which are per process.
+        expect(flags.gc).toBe(typeof (globalThis as { gc?: unknown }).gc);
+      }
+    });
+  });
+
   describe('createLocalInvoker: environment variables', () => {
     it('sets the function environment and Lambda\'s reserved variables in the environment only', async () => {
       const modulePath = fixture('handlers.mjs');
