@@ -38,19 +38,33 @@ export function resolveEndpoint(service: AwsService, config: Pick<Config, 'endpo
 }
 
 /**
+ * How long a connection may stay silent before its request is abandoned as a `TimeoutError`
+ * (which the SDK, then sluice's backoff, retry on a new connection). Without it, a half-open
+ * connection (a peer gone without a FIN or RST, a stalled proxy or port forward) hangs a
+ * receive loop, a shard's reads or a send to an on-failure destination until sluice stops,
+ * with nothing logged. Longer than SQS's longest long poll (`WaitTimeSeconds` 20), during
+ * which the service rightly says nothing. Lambda Invoke calls, which wait as long as the
+ * function runs, have their own limit (see `invokers/lambda.ts`).
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+ */
+export const SOCKET_TIMEOUT_MS = 30_000;
+
+/**
  * Options for an AWS SDK v3 client of `service`. With a custom endpoint (LocalStack, an
  * emulator) and no credentials in the environment, the well-known `test` / `test` pair
- * is used, so a local run needs no AWS profile. Kinesis uses HTTP/1.1: the default
- * HTTP/2 handler fails against kinesis-mock (LocalStack's Kinesis engine).
+ * is used, so a local run needs no AWS profile. A silent connection times out (see
+ * `SOCKET_TIMEOUT_MS`). Kinesis uses HTTP/1.1: the default HTTP/2 handler fails against
+ * kinesis-mock (LocalStack's Kinesis engine).
  */
 export function clientConfig(service: AwsService, config: Pick<Config, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): ClientConfig {
-  return {
-    ...endpointAndCredentials(service, config, env),
-    ...(service === 'kinesis' ? { requestHandler: new NodeHttpHandler(KINESIS_HTTP) } : {}),
-  };
+  return { ...endpointAndCredentials(service, config, env), requestHandler: new NodeHttpHandler(httpOptions(service, SOCKET_TIMEOUT_MS)) };
 }
 
 const KINESIS_HTTP = { connectionTimeout: 5_000 };
+
+function httpOptions(service: AwsService, socketTimeoutMs: number): { readonly socketTimeout: number; readonly connectionTimeout?: number } {
+  return { ...(service === 'kinesis' ? KINESIS_HTTP : {}), socketTimeout: socketTimeoutMs };
+}
 
 /** Region, endpoint and (for a custom endpoint without credentials) `test` / `test`: see `clientConfig`. */
 function endpointAndCredentials(service: AwsService, config: Pick<Config, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): ClientConfig {
@@ -64,29 +78,18 @@ function endpointAndCredentials(service: AwsService, config: Pick<Config, 'endpo
 }
 
 /**
- * How long a reader's connection may stay silent before its request is abandoned as a
- * `TimeoutError` (which the SDK, then sluice's backoff, retry on a new connection). Without it, a
- * half-open connection (a peer gone without a FIN or RST, a stalled proxy or port forward)
- * hangs a receive loop or a shard's reads until sluice stops, with nothing logged. Longer than
- * SQS's longest long poll (`WaitTimeSeconds` 20), during which the service rightly says nothing.
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
- */
-export const READ_SOCKET_TIMEOUT_MS = 30_000;
-
-/**
  * Options for a client that reads records (SQS receives and deletes, GetRecords): those of
  * `clientConfig`, with the middleware stack built once per command (see `cached-send.ts`) and
- * a socket timeout (`READ_SOCKET_TIMEOUT_MS`; tests shorten it). Pair with `asRecordReader`.
+ * a socket timeout (`SOCKET_TIMEOUT_MS`; tests shorten it). Pair with `asRecordReader`.
  */
 export function readerClientConfig(
   service: AwsService,
   config: Pick<Config, 'endpoint' | 'region'>,
   env: NodeJS.ProcessEnv = process.env,
-  { socketTimeoutMs = READ_SOCKET_TIMEOUT_MS }: { readonly socketTimeoutMs?: number } = {},
+  { socketTimeoutMs = SOCKET_TIMEOUT_MS }: { readonly socketTimeoutMs?: number } = {},
 ): ClientConfig & ReturnType<typeof cachedSendOptions> {
   // Its own handler (HTTP/1.1 for Kinesis too, as `clientConfig`), not one made and dropped.
-  const http = { ...(service === 'kinesis' ? KINESIS_HTTP : {}), socketTimeout: socketTimeoutMs };
-  return { ...endpointAndCredentials(service, config, env), ...cachedSendOptions(http) };
+  return { ...endpointAndCredentials(service, config, env), ...cachedSendOptions(httpOptions(service, socketTimeoutMs)) };
 }
 
 /** A client made with `readerClientConfig`, ready for the hot path: no SDK logging, cached stacks with per-call signals. */

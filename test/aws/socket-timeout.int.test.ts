@@ -3,7 +3,7 @@ import { GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
-import { asRecordReader, READ_SOCKET_TIMEOUT_MS, readerClientConfig } from '../../src/aws/client-config.js';
+import { asRecordReader, AwsService, clientConfig, readerClientConfig, SOCKET_TIMEOUT_MS } from '../../src/aws/client-config.js';
 import { useEmulator } from '../harness/index.js';
 import { captureLogger, createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
 
@@ -43,23 +43,26 @@ async function stallingProxy(silent: number, target?: URL): Promise<{ readonly e
   };
 }
 
-describe('reader clients abandon a silent connection (half-open) and retry on a new one', () => {
+describe('AWS clients abandon a silent connection (half-open) and retry on a new one', () => {
   const emulator = useEmulator('elasticmq');
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it('waits longer than SQS’s longest long poll (WaitTimeSeconds 20) before calling a connection silent', async () => {
-    expect(READ_SOCKET_TIMEOUT_MS).toBeGreaterThan(20_000);
+  it('waits longer than SQS’s longest long poll (WaitTimeSeconds 20), on every client sluice makes for AWS services but Lambda', async () => {
+    expect(SOCKET_TIMEOUT_MS).toBeGreaterThan(20_000);
     const proxy = await stallingProxy(Infinity);
     cleanup.push(() => proxy.close());
-    const config = readerClientConfig('sqs', { region: 'us-east-1', endpoint: proxy.endpoint }, {});
-    const client = asRecordReader(new SQSClient({ ...config, maxAttempts: 1 }));
-    cleanup.push(() => client.destroy());
-    // The handler resolves its options on its first request (cut short here).
-    await expect(client.send(new ReceiveMessageCommand({ QueueUrl: `${proxy.endpoint}/q` }), { abortSignal: AbortSignal.timeout(200) })).rejects.toThrow();
-    expect(config.requestHandler.httpHandlerConfigs()).toMatchObject({ socketTimeout: READ_SOCKET_TIMEOUT_MS });
+    const where = { region: 'us-east-1', endpoint: proxy.endpoint };
+    const services = (Object.keys(AwsService) as AwsService[]).filter((service) => service !== 'lambda');
+    for (const options of [...services.map((s) => clientConfig(s, where, {})), ...services.map((s) => readerClientConfig(s, where, {}))]) {
+      const client = new SQSClient({ ...options, maxAttempts: 1 });
+      cleanup.push(() => client.destroy());
+      // A handler resolves its options on its first request (cut short here).
+      await expect(client.send(new ReceiveMessageCommand({ QueueUrl: `${proxy.endpoint}/q` }), { abortSignal: AbortSignal.timeout(100) })).rejects.toThrow();
+      expect(options.requestHandler?.httpHandlerConfigs()).toMatchObject({ socketTimeout: SOCKET_TIMEOUT_MS });
+    }
   });
 
   it('an SQS receive loop whose connection goes silent receives again, and the messages arrive', async () => {
