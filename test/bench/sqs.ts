@@ -223,13 +223,20 @@ async function latency(
   return { p50: at(0.5), p99: at(0.99), n: sorted.length };
 }
 
-/** Median CPU per message of each variant, by who spent it (see `_cpu.ts`). */
+/**
+ * Median CPU per message of each variant, by who spent it (see `_cpu.ts`); then the consumer
+ * side's CPU (this process + environments: what a consumer host pays, with SQS elsewhere) of
+ * (b) and (c) over each (a)'s, read as a/b and a/c are (above 1: sluice spends less). Those
+ * ratios leave out the emulator, whose CPU per message follows how fast it is fed, and vary
+ * less from run to run than the rates.
+ */
 function printCpu(cpu: ReadonlyMap<string, readonly CpuPerMessage[]>): void {
   if (cpu.size === 0) {
     console.log('CPU per message: not measured (needs Linux /proc and an emulator started here)');
     return;
   }
   const median = (values: readonly number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const consumer = new Map<string, number>();
   console.log('CPU per message, µs (median of rounds): emulator + this process (the consumer) + environments = total; cores busy');
   for (const [name, runs] of cpu) {
     const [emulator, self, environments, busy] = [
@@ -239,10 +246,15 @@ function printCpu(cpu: ReadonlyMap<string, readonly CpuPerMessage[]>): void {
       median(runs.map((r) => r.busy)),
     ];
     const total = emulator + self + environments;
+    consumer.set(name, median(runs.map((r) => r.self + r.environments)));
     console.log(
       `  ${name.padEnd(36)} ${emulator.toFixed(0).padStart(4)} + ${self.toFixed(0).padStart(4)} + ${environments.toFixed(0).padStart(4)} = ${total.toFixed(0).padStart(4)}; ${(busy * 100).toFixed(0)}%`,
     );
   }
+  const sluice = ['(a) sluice, local handler', '(a) sluice, local handler, thread', '(a) sluice, in-process'] as const;
+  const over = (baseline: string): string =>
+    sluice.map((name, i) => `${((consumer.get(baseline) ?? Number.NaN) / (consumer.get(name) ?? Number.NaN)).toFixed(2)} (${['process', 'thread', 'in-process'][i]})`).join(', ');
+  console.log(`consumer-side CPU per message, baseline over sluice (as a/b, a/c): b: ${over('(b) sqs-consumer')}; c: ${over('(c) bare')}`);
 }
 
 export default async function bench(args: string[]): Promise<void> {
