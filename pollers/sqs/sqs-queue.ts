@@ -5,6 +5,7 @@ import {
   type BatchResultErrorEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import { isRetryable, SluiceError } from '../../src/errors.js';
 import { sqsPipelineRecord } from '../../src/events/pipeline.js';
@@ -47,7 +48,10 @@ const MAX_VISIBILITY_SECONDS = 43_200;
  *
  * Every call takes an abort signal. Failing calls (connection refused, throttling, a queue
  * that does not exist yet, access denied) are retried with backoff and logged once per
- * change of state; receives retry until the signal aborts.
+ * change of state; receives retry until the signal aborts. On a FIFO queue, the tries of one
+ * receive share a `ReceiveRequestAttemptId`, so a receive whose answer was lost (a timeout, a
+ * dropped connection) gets the same messages back at once, instead of leaving them, and their
+ * message groups, hidden for the visibility timeout.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
@@ -145,12 +149,16 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
     );
   };
 
+  const fifo = options.fifo ?? options.queueArn.endsWith('.fifo');
   return {
     queueArn: options.queueArn,
-    fifo: options.fifo ?? options.queueArn.endsWith('.fifo'),
+    fifo,
     finite: false,
     ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
     async receive(max, waitTimeSeconds, signal) {
+      // The SDK's own retries resend the same input, and so the same attempt id, too.
+      // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#SQS-ReceiveMessage-request-ReceiveRequestAttemptId
+      const attempt = fifo ? { ReceiveRequestAttemptId: randomUUID() } : {};
       const response = await call(
         'ReceiveMessage',
         () =>
@@ -161,6 +169,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
               WaitTimeSeconds: waitTimeSeconds,
               MessageSystemAttributeNames: ['All'],
               MessageAttributeNames: ['All'],
+              ...attempt,
             }),
             { abortSignal: signal },
           ),

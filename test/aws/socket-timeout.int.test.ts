@@ -1,47 +1,11 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
 import { asRecordReader, AwsService, clientConfig, readerClientConfig, SOCKET_TIMEOUT_MS } from '../../src/aws/client-config.js';
 import { useEmulator } from '../harness/index.js';
+import { stallingProxy } from './stalling-proxy.js';
 import { captureLogger, createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
-
-/**
- * A loopback TCP server whose first `silent` connections are accepted and then never answered
- * (a half-open connection, as a vanished peer or a stalled port forward leaves it), and whose
- * later connections are passed through to `target` (if any).
- */
-async function stallingProxy(silent: number, target?: URL): Promise<{ readonly endpoint: string; readonly connections: () => number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server: Server = createServer((socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    if (connections <= silent || target === undefined) {
-      socket.resume();
-      return;
-    }
-    const upstream = createConnection(Number(target.port), target.hostname);
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    connections: () => connections,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('AWS clients abandon a silent connection (half-open) and retry on a new one', () => {
   const emulator = useEmulator('elasticmq');
@@ -52,7 +16,7 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
 
   it('waits longer than SQS’s longest long poll (WaitTimeSeconds 20), on every client sluice makes for AWS services but Lambda', async () => {
     expect(SOCKET_TIMEOUT_MS).toBeGreaterThan(20_000);
-    const proxy = await stallingProxy(Infinity);
+    const proxy = await stallingProxy();
     cleanup.push(() => proxy.close());
     const where = { region: 'us-east-1', endpoint: proxy.endpoint };
     const services = (Object.keys(AwsService) as AwsService[]).filter((service) => service !== 'lambda');
@@ -71,7 +35,7 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
     const queue = await createQueue(admin, queueName('half-open'));
     await sendMessages(admin, queue.url, [{ body: 'one' }, { body: 'two' }]);
 
-    const proxy = await stallingProxy(1, new URL(emulator().endpoint));
+    const proxy = await stallingProxy({ stall: 1, target: new URL(emulator().endpoint) });
     cleanup.push(() => proxy.close());
     const where = { region: emulator().region, endpoint: proxy.endpoint };
     const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs: 300 }), maxAttempts: 1 }));
@@ -97,8 +61,44 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
     expect(logs.messages()).toContain('SQS calls succeed again');
   });
 
+  it('a FIFO receive whose answer is lost gets the same messages back at once (ReceiveRequestAttemptId), not after the visibility timeout', async () => {
+    const admin = sqsClient(emulator());
+    cleanup.push(() => admin.destroy());
+    const queue = await createQueue(admin, `${queueName('lost-answer')}.fifo`, { VisibilityTimeout: '300' });
+    await sendMessages(admin, queue.url, [{ body: 'first', groupId: 'g' }]);
+
+    // The first connection's ReceiveMessage reaches the queue, which hides the message (and
+    // so its group) for 300 s; its answer is lost.
+    const proxy = await stallingProxy({ stall: 1, target: new URL(emulator().endpoint), forwardStalled: true });
+    cleanup.push(() => proxy.close());
+    const where = { region: emulator().region, endpoint: proxy.endpoint };
+    const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs: 500 }), maxAttempts: 1 }));
+    cleanup.push(() => client.destroy());
+    const logs = captureLogger('debug');
+    const sqs = createSqsQueue({
+      client,
+      queueUrl: queue.url,
+      queueArn: `arn:aws:sqs:${emulator().region}:000000000000:${queue.name}`,
+      region: emulator().region,
+      logger: logs.logger,
+      visibilityTimeoutSeconds: 300,
+      backoff: { minTimeoutMs: 1, maxTimeoutMs: 2 },
+      settleAttempts: 3,
+    });
+
+    const received = await sqs.receive(10, 0, new AbortController().signal);
+    const problems = logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff');
+    expect(problems.map((l) => l['problem'])).toEqual(['TimeoutError']);
+    expect(
+      received.map((r) => (r.event as { body: string }).body),
+      'the retry, with the same ReceiveRequestAttemptId, gets the hidden message back (AWS and ElasticMQ do this; moto does not)',
+    ).toEqual(['first']);
+    // The receipt handle of the answer that arrived works.
+    await sqs.delete(received, new AbortController().signal);
+  });
+
   it('a Kinesis GetRecords on a silent connection fails with TimeoutError instead of hanging', async () => {
-    const proxy = await stallingProxy(Infinity);
+    const proxy = await stallingProxy();
     cleanup.push(() => proxy.close());
     const where = { region: 'us-east-1', endpoint: proxy.endpoint };
     const client = asRecordReader(new KinesisClient({ ...readerClientConfig('kinesis', where, {}, { socketTimeoutMs: 300 }), maxAttempts: 1 }));
