@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
 import { asRecordReader, AwsService, clientConfig, readerClientConfig, SOCKET_TIMEOUT_MS } from '../../src/aws/client-config.js';
 import { useEmulator } from '../harness/index.js';
-import { stallingProxy } from './stalling-proxy.js';
+import { stallingProxy, type StallingProxy } from './stalling-proxy.js';
 import { captureLogger, createQueue, queueName, sendMessages, sqsClient } from '../pollers/sqs/sqs-kit.js';
 
 describe('AWS clients abandon a silent connection (half-open) and retry on a new one', () => {
@@ -13,6 +13,26 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
+
+  /** A live SQS queue port whose calls go through `proxy`, with a short socket timeout; and its log. */
+  function queueThrough(proxy: StallingProxy, queue: { readonly name: string; readonly url: string }, visibilityTimeoutSeconds: number, socketTimeoutMs: number) {
+    const where = { region: emulator().region, endpoint: proxy.endpoint };
+    const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs }), maxAttempts: 1 }));
+    cleanup.push(() => client.destroy());
+    const logs = captureLogger('debug');
+    const sqs = createSqsQueue({
+      client,
+      queueUrl: queue.url,
+      queueArn: `arn:aws:sqs:${emulator().region}:000000000000:${queue.name}`,
+      region: emulator().region,
+      logger: logs.logger,
+      visibilityTimeoutSeconds,
+      backoff: { minTimeoutMs: 1, maxTimeoutMs: 2 },
+      settleAttempts: 3,
+    });
+    const problems = (): unknown[] => logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff').map((l) => l['problem']);
+    return { sqs, logs, problems };
+  }
 
   it('waits longer than SQS’s longest long poll (WaitTimeSeconds 20), on every client sluice makes for AWS services but Lambda', async () => {
     expect(SOCKET_TIMEOUT_MS).toBeGreaterThan(20_000);
@@ -37,27 +57,13 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
 
     const proxy = await stallingProxy({ stall: 1, target: new URL(emulator().endpoint) });
     cleanup.push(() => proxy.close());
-    const where = { region: emulator().region, endpoint: proxy.endpoint };
-    const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs: 300 }), maxAttempts: 1 }));
-    cleanup.push(() => client.destroy());
-    const logs = captureLogger('debug');
-    const sqs = createSqsQueue({
-      client,
-      queueUrl: queue.url,
-      queueArn: `arn:aws:sqs:${emulator().region}:000000000000:${queue.name}`,
-      region: emulator().region,
-      logger: logs.logger,
-      visibilityTimeoutSeconds: 30,
-      backoff: { minTimeoutMs: 1, maxTimeoutMs: 2 },
-      settleAttempts: 3,
-    });
+    const { sqs, logs, problems } = queueThrough(proxy, queue, 30, 300);
 
     const received = [];
     while (received.length < 2) received.push(...(await sqs.receive(10, 1, new AbortController().signal)));
     expect(received).toHaveLength(2);
     expect(proxy.connections()).toBeGreaterThanOrEqual(2);
-    const problems = logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff');
-    expect(problems.map((l) => l['problem'])).toEqual(['TimeoutError']);
+    expect(problems()).toEqual(['TimeoutError']);
     expect(logs.messages()).toContain('SQS calls succeed again');
   });
 
@@ -71,24 +77,10 @@ describe('AWS clients abandon a silent connection (half-open) and retry on a new
     // so its group) for 300 s; its answer is lost.
     const proxy = await stallingProxy({ stall: 1, target: new URL(emulator().endpoint), forwardStalled: true });
     cleanup.push(() => proxy.close());
-    const where = { region: emulator().region, endpoint: proxy.endpoint };
-    const client = asRecordReader(new SQSClient({ ...readerClientConfig('sqs', where, {}, { socketTimeoutMs: 500 }), maxAttempts: 1 }));
-    cleanup.push(() => client.destroy());
-    const logs = captureLogger('debug');
-    const sqs = createSqsQueue({
-      client,
-      queueUrl: queue.url,
-      queueArn: `arn:aws:sqs:${emulator().region}:000000000000:${queue.name}`,
-      region: emulator().region,
-      logger: logs.logger,
-      visibilityTimeoutSeconds: 300,
-      backoff: { minTimeoutMs: 1, maxTimeoutMs: 2 },
-      settleAttempts: 3,
-    });
+    const { sqs, problems } = queueThrough(proxy, queue, 300, 500);
 
     const received = await sqs.receive(10, 0, new AbortController().signal);
-    const problems = logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff');
-    expect(problems.map((l) => l['problem'])).toEqual(['TimeoutError']);
+    expect(problems()).toEqual(['TimeoutError']);
     expect(
       received.map((r) => (r.event as { body: string }).body),
       'the retry, with the same ReceiveRequestAttemptId, gets the hidden message back (AWS and ElasticMQ do this; moto does not)',
