@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -5,7 +6,6 @@ import {
   type BatchResultErrorEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import { isRetryable, SluiceError } from '../../src/errors.js';
 import { sqsPipelineRecord } from '../../src/events/pipeline.js';
