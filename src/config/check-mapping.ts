@@ -44,6 +44,7 @@ export const KEY_SOURCES = {
   filterCriteria: PULL,
   tumblingWindowInSeconds: STREAMS,
   scalingConfig: ['sqs'],
+  provisionedPollerConfig: ['sqs'],
 } as const satisfies Partial<Record<keyof RawMapping, readonly SourceType[]>>;
 
 /** The longest filter pattern Lambda takes. @see https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html */
@@ -80,7 +81,10 @@ export function checkMapping(mapping: RawMapping, at: ConfigPath, context: Mappi
   }
 
   checkSource(mapping, at, context);
-  if (mapping.source.type === 'sqs') checkSqsBatching(mapping, mapping.source.queue, at, report);
+  if (mapping.source.type === 'sqs') {
+    checkSqsBatching(mapping, mapping.source.queue, at, report);
+    checkSqsScaling(mapping, at, report);
+  }
   if (isStream) checkStartingPosition(mapping, at, report);
 
   if (PUSH.includes(type) && mapping.maximumRetryAttempts !== undefined) {
@@ -112,6 +116,34 @@ function checkSqsBatching(mapping: RawMapping, queue: string, at: ConfigPath, re
       [...at, 'batchSize'],
       `batchSize above 10 requires maximumBatchingWindowInSeconds of at least 1 for standard queues (AWS rule), got batchSize ${mapping.batchSize} with a window of ${window ?? 0}`,
     );
+  }
+}
+
+/**
+ * Maximum concurrency and provisioned mode are the two mutually exclusive ways to control an
+ * SQS mapping's scaling; a poller group is a Kafka feature.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html
+ */
+function checkSqsScaling(mapping: RawMapping, at: ConfigPath, report: Report): void {
+  const pollers = mapping.provisionedPollerConfig;
+  if (pollers === undefined) return;
+  const pollersPath = [...at, 'provisionedPollerConfig'];
+  if (mapping.scalingConfig !== undefined) {
+    report(
+      [...at, 'scalingConfig'],
+      'scalingConfig and provisionedPollerConfig are mutually exclusive for sqs sources (AWS rule): keep maximumConcurrency or provisioned mode, not both',
+    );
+  }
+  const { minimumPollers, maximumPollers } = pollers;
+  if (maximumPollers !== undefined && maximumPollers < (minimumPollers ?? 2)) {
+    report(
+      [...pollersPath, 'maximumPollers'],
+      `maximumPollers must be at least minimumPollers (${minimumPollers ?? '2 by default'}), got ${maximumPollers}`,
+    );
+  }
+  if (pollers.pollerGroupName !== undefined) {
+    report([...pollersPath, 'pollerGroupName'], 'pollerGroupName is not valid for sqs sources (Amazon MSK and self-managed Apache Kafka only)');
   }
 }
 

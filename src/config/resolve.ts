@@ -13,6 +13,7 @@ import type {
   FunctionConfig,
   InvokerConfig,
   Mapping,
+  ProvisionedPollerConfig,
   Source,
   SourceLocation,
 } from './types.js';
@@ -129,7 +130,18 @@ function resolveMapping(raw: RawMapping, baseDir: string, location: SourceLocati
     ...(raw.filterCriteria === undefined ? {} : { filterCriteria: resolveFilterCriteria(raw.filterCriteria) }),
     tumblingWindowInSeconds: raw.tumblingWindowInSeconds ?? 0,
     ...(raw.scalingConfig === undefined ? {} : { scalingConfig: { ...raw.scalingConfig } }),
+    ...(raw.provisionedPollerConfig === undefined ? {} : { provisionedPollerConfig: resolvePollers(raw.provisionedPollerConfig) }),
     location,
+  };
+}
+
+/** Lambda's default of two pollers for SQS. @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html */
+const DEFAULT_MINIMUM_POLLERS = 2;
+
+function resolvePollers(raw: NonNullable<RawMapping['provisionedPollerConfig']>): ProvisionedPollerConfig {
+  return {
+    minimumPollers: raw.minimumPollers ?? DEFAULT_MINIMUM_POLLERS,
+    ...(raw.maximumPollers === undefined ? {} : { maximumPollers: raw.maximumPollers }),
   };
 }
 

@@ -95,6 +95,14 @@ export const mappingSchema = z.strictObject({
     .strictObject({ maximumConcurrency: intBetween(2, 1000) })
     .optional()
     .describe('SQS: maximum concurrent invocations, 2-1,000.'),
+  provisionedPollerConfig: z
+    .strictObject({
+      minimumPollers: intBetween(2, 200).optional().describe('SQS: 2-200; default 2.'),
+      maximumPollers: intBetween(2, 10_000).optional().describe('SQS: 2-10,000; each poller runs up to 10 concurrent invocations.'),
+      pollerGroupName: z.string().optional().describe('Amazon MSK and self-managed Apache Kafka only: an error for SQS.'),
+    })
+    .optional()
+    .describe("SQS: provisioned mode's minimum and maximum event pollers; not with scalingConfig."),
 });
 
 const lambdaInvoker = z.strictObject({

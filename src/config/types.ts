@@ -138,8 +138,18 @@ export interface Mapping {
   readonly tumblingWindowInSeconds: number;
   /** SQS: 2-1,000. */
   readonly scalingConfig?: { readonly maximumConcurrency: number };
+  /** SQS provisioned mode (not with `scalingConfig`): pollers kept polling, and the most it scales to. */
+  readonly provisionedPollerConfig?: ProvisionedPollerConfig;
   /** Where the mapping was defined. */
   readonly location: SourceLocation;
+}
+
+/** @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html */
+export interface ProvisionedPollerConfig {
+  /** 2-200; default 2. */
+  readonly minimumPollers: number;
+  /** 2-10,000, at least `minimumPollers`; AWS's default of 200 is not applied (see `receiver-scaling.ts`). */
+  readonly maximumPollers?: number;
 }
 
 export interface LocalInvokerConfig {

@@ -67,6 +67,12 @@ export function createMappingGauges(registry: Registry): MappingGauges {
     labelNames: MAPPING_LABELS,
     registers: [registry],
   });
+  const sqsReceiveLoops = new Gauge({
+    name: 'sluice_sqs_receive_loops',
+    help: 'SQS: receive loops running now, each with one batch in flight at most (the concurrency the mapping has scaled to).',
+    labelNames: MAPPING_LABELS,
+    registers: [registry],
+  });
   const exported = new Map<string, Exported>();
 
   const entry = (labels: MappingLabels): Exported => {
@@ -84,6 +90,7 @@ export function createMappingGauges(registry: Registry): MappingGauges {
     if (e.sqs) {
       sqsInFlight.remove(e.labels);
       sqsAge.remove(e.labels);
+      sqsReceiveLoops.remove(e.labels);
     }
   };
 
@@ -111,6 +118,7 @@ export function createMappingGauges(registry: Registry): MappingGauges {
           e.sqs = true;
           sqsInFlight.set(e.labels, stats.queue.inFlight);
           sqsAge.set(e.labels, stats.queue.ageOfOldestMessageMs() / 1000);
+          sqsReceiveLoops.set(e.labels, stats.receiveLoops?.active ?? 0);
         }
       }
       for (const [name, e] of exported) {

@@ -24,6 +24,8 @@ export interface MappingStats {
   readonly shards: Map<string, ShardCounts>;
   /** SQS mappings: what the consumer holds of its queue now (the SQS gauges). */
   queue?: QueueHoldings;
+  /** Live SQS mappings, while consuming: the receive loops running now (each one batch in flight). */
+  receiveLoops?: { readonly active: number } | undefined;
   malformed: ReplayProblem[];
   lastProcessingResult: string;
   lastError?: string;

@@ -5,7 +5,7 @@ import { invokeBatch, type InvocationReport } from '../dispatch/invoke-batch.js'
 import { compileFilterCriteria } from '../filter/index.js';
 import type { Logger } from '../log.js';
 import { runQueueConsumer } from '../../pollers/sqs/queue-consumer.js';
-import { createReceiverScaling, DEFAULT_MAXIMUM_CONCURRENCY } from '../../pollers/sqs/receiver-scaling.js';
+import { createReceiverScaling, receiverScalingSettings } from '../../pollers/sqs/receiver-scaling.js';
 import { resolveQueueInfo, type SqsQueueInfo } from '../../pollers/sqs/resolve-queue.js';
 import { createSqsQueue } from '../../pollers/sqs/sqs-queue.js';
 import { trackHeldMessages } from '../../pollers/sqs/held-messages.js';
@@ -19,8 +19,8 @@ const RECOMMENDED_VISIBILITY_FACTOR = 6;
 /**
  * Runs an SQS mapping against the live queue until `stop`: waits for the queue to exist
  * (LocalStack may still be starting), warns about a visibility timeout too short for the
- * function, then runs the queue consumer with receive loops scaled up to
- * `scalingConfig.maximumConcurrency` (default {@link DEFAULT_MAXIMUM_CONCURRENCY}).
+ * function, then runs the queue consumer with receive loops scaled with the backlog (standard
+ * or provisioned mode: see `receiverScalingSettings`).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 export async function runLiveQueue(
@@ -44,9 +44,16 @@ export async function runLiveQueue(
       if (stop.aborted) return;
       throw err;
     }
-    const maximumConcurrency = mapping.scalingConfig?.maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY;
+    const scaling = receiverScalingSettings(mapping);
     logger.info(
-      { queueUrl: info.queueUrl, fifo: info.fifo, visibilityTimeout: info.visibilityTimeoutSeconds, maxReceiveCount: info.maxReceiveCount, maximumConcurrency },
+      {
+        queueUrl: info.queueUrl,
+        fifo: info.fifo,
+        visibilityTimeout: info.visibilityTimeoutSeconds,
+        maxReceiveCount: info.maxReceiveCount,
+        maximumConcurrency: scaling.maximumConcurrency,
+        ...(mapping.provisionedPollerConfig === undefined ? {} : { provisionedPollers: mapping.provisionedPollerConfig }),
+      },
       'SQS queue found',
     );
     warnAboutVisibilityTimeout(info, config.functions[mapping.function]?.timeout, logger);
@@ -63,6 +70,8 @@ export async function runLiveQueue(
       ctx.clock,
     );
     stats.queue = held.holdings;
+    const receivers = createReceiverScaling({ ...scaling, logger, clock: ctx.clock });
+    stats.receiveLoops = receivers;
     const invoker = invokerOf(ctx, mapping);
     const reportBatchItemFailures = mapping.functionResponseTypes.includes('ReportBatchItemFailures');
     const observe = (report: InvocationReport): void => {
@@ -77,7 +86,7 @@ export async function runLiveQueue(
         invoke: (batch, signal) => invokeBatch({ mapping: mapping.name, invoker, reportBatchItemFailures, logger, observe }, batch, { signal }),
         clock: ctx.clock,
         logger,
-        scaling: createReceiverScaling({ maximumConcurrency, logger, clock: ctx.clock }),
+        scaling: receivers,
         onProgress: (event) => {
           if (event.kind === 'received') stats.records += event.records;
           else if (event.kind === 'filtered') stats.filtered += event.records;
@@ -87,7 +96,10 @@ export async function runLiveQueue(
       },
       stop,
       abort,
-    ).finally(() => held.clear());
+    ).finally(() => {
+      held.clear();
+      stats.receiveLoops = undefined;
+    });
   } finally {
     client.destroy();
   }

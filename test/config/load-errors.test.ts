@@ -129,6 +129,35 @@ const cases: readonly BadConfig[] = [
     ],
   },
   {
+    name: 'scalingConfig and provisionedPollerConfig together (services-sqs-scaling: mutually exclusive)',
+    config: sqsMapping('    scalingConfig: { maximumConcurrency: 10 }\n    provisionedPollerConfig: { minimumPollers: 2 }\n'),
+    expected: [
+      '{F}:8:5 mappings[0].scalingConfig: scalingConfig and provisionedPollerConfig are mutually exclusive for sqs sources (AWS rule): keep maximumConcurrency or provisioned mode, not both',
+    ],
+  },
+  {
+    name: 'maximumPollers below minimumPollers',
+    config: sqsMapping('    provisionedPollerConfig:\n      minimumPollers: 10\n      maximumPollers: 5\n'),
+    expected: ['{F}:10:7 mappings[0].provisionedPollerConfig.maximumPollers: maximumPollers must be at least minimumPollers (10), got 5'],
+  },
+  {
+    name: 'minimumPollers below the SQS minimum of 2 (API_ProvisionedPollerConfig)',
+    config: sqsMapping('    provisionedPollerConfig: { minimumPollers: 1 }\n'),
+    expected: ['{F}:8:32 mappings[0].provisionedPollerConfig.minimumPollers: minimumPollers must be between 2 and 200 (AWS limit), got 1'],
+  },
+  {
+    name: 'pollerGroupName on SQS (a Kafka key)',
+    config: sqsMapping('    provisionedPollerConfig: { pollerGroupName: shared }\n'),
+    expected: [
+      '{F}:8:32 mappings[0].provisionedPollerConfig.pollerGroupName: pollerGroupName is not valid for sqs sources (Amazon MSK and self-managed Apache Kafka only)',
+    ],
+  },
+  {
+    name: 'provisionedPollerConfig on Kinesis',
+    config: kinesisMapping('    startingPosition: LATEST\n    provisionedPollerConfig: { minimumPollers: 2 }\n'),
+    expected: ['{F}:9:5 mappings[0].provisionedPollerConfig: provisionedPollerConfig is not valid for kinesis sources (sqs only)'],
+  },
+  {
     name: 'functionResponseTypes on S3',
     config: sqsMapping('    functionResponseTypes: [ReportBatchItemFailures]\n', '{ type: s3, bucket: uploads }'),
     expected: [

@@ -198,6 +198,32 @@ describe('loadConfig: values as written', () => {
   });
 });
 
+describe('loadConfig: SQS provisioned mode', () => {
+  it('takes provisionedPollerConfig with AWS’s default of two minimum pollers, maximumPollers only when given', async () => {
+    const p = project(
+      yaml(`
+        functions:
+          orders:
+            handler: ./functions/orders.handler
+        mappings:
+          - name: a
+            function: orders
+            source: { type: sqs, queue: orders }
+            provisionedPollerConfig: { maximumPollers: 30 }
+          - name: b
+            function: orders
+            source: { type: sqs, queue: orders }
+            provisionedPollerConfig: { minimumPollers: 4 }
+      `),
+    );
+    const loaded = await loadConfig(p.configFile, { env: {} });
+    expect(loaded.mappings.map((m) => m.provisionedPollerConfig)).toEqual([
+      { minimumPollers: 2, maximumPollers: 30 },
+      { minimumPollers: 4 },
+    ]);
+  });
+});
+
 describe('loadConfig: interpolation', () => {
   it('substitutes ${VAR}, applies defaults, types plain scalars again and keeps $${ literal', async () => {
     const p = project(

@@ -98,9 +98,10 @@ describe('createSluiceMetrics', () => {
     expect(body).not.toContain(`sluice_offset_lag_records{${series},shard=""}`);
   });
 
-  it('SQS mappings: messages in flight and the age of the oldest message (seconds), read at scrape time', async () => {
+  it('SQS mappings: messages in flight, the age of the oldest message (seconds) and the receive loops, read at scrape time', async () => {
     const metrics = createSluiceMetrics();
     const sqs = { mapping: 'q', function: 'fn', source: 'sqs' };
+    const series = 'mapping="q",function="fn",source="sqs"';
     const stats = createMappingStats();
     let inFlight = 7;
     stats.queue = {
@@ -109,16 +110,21 @@ describe('createSluiceMetrics', () => {
       },
       ageOfOldestMessageMs: () => inFlight * 1_000 + 500,
     };
+    stats.receiveLoops = { active: 4 };
     metrics.sync([{ labels: sqs, stats }]);
     let body = (await metrics.scrape()).body;
-    expect(body).toContain('sluice_sqs_messages_in_flight{mapping="q",function="fn",source="sqs"} 7');
-    expect(body).toContain('sluice_sqs_approximate_age_of_oldest_message_seconds{mapping="q",function="fn",source="sqs"} 7.5');
+    expect(body).toContain(`sluice_sqs_messages_in_flight{${series}} 7`);
+    expect(body).toContain(`sluice_sqs_approximate_age_of_oldest_message_seconds{${series}} 7.5`);
+    expect(body).toContain(`sluice_sqs_receive_loops{${series}} 4`);
     expect(body).toMatch(/# TYPE sluice_sqs_messages_in_flight gauge/);
     inFlight = 0;
+    // The consumer stopped: no loop runs.
+    stats.receiveLoops = undefined;
     metrics.sync([{ labels: sqs, stats }]);
     body = (await metrics.scrape()).body;
-    expect(body).toContain('sluice_sqs_messages_in_flight{mapping="q",function="fn",source="sqs"} 0');
-    expect(body).toContain('sluice_sqs_approximate_age_of_oldest_message_seconds{mapping="q",function="fn",source="sqs"} 0.5');
+    expect(body).toContain(`sluice_sqs_messages_in_flight{${series}} 0`);
+    expect(body).toContain(`sluice_sqs_approximate_age_of_oldest_message_seconds{${series}} 0.5`);
+    expect(body).toContain(`sluice_sqs_receive_loops{${series}} 0`);
   });
 
   it('drops the gauges of a mapping no longer running (removed by a reload) or now under another function', async () => {
@@ -133,7 +139,13 @@ describe('createSluiceMetrics', () => {
     const moved = { ...labels, function: 'other' };
     metrics.sync([{ labels: moved, stats }]);
     body = (await metrics.scrape()).body;
-    const gauges = ['sluice_offset_lag_records', 'sluice_stream_iterator_age_milliseconds', 'sluice_sqs_messages_in_flight', 'sluice_sqs_approximate_age_of_oldest_message_seconds'];
+    const gauges = [
+      'sluice_offset_lag_records',
+      'sluice_stream_iterator_age_milliseconds',
+      'sluice_sqs_messages_in_flight',
+      'sluice_sqs_approximate_age_of_oldest_message_seconds',
+      'sluice_sqs_receive_loops',
+    ];
     for (const gauge of gauges) expect(body).not.toContain(`${gauge}{${series}`);
     expect(body).toContain(`sluice_records_received_total{${series},shard="shardId-1"} 2`); // counters stay
     expect(body).toContain('sluice_offset_lag_records{mapping="m",function="other",source="kinesis",shard="shardId-1"} 2');

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createReceiverScaling, DEFAULT_MAXIMUM_CONCURRENCY, SCALE_DOWN_AFTER_IDLE_MS } from '../../../pollers/sqs/receiver-scaling.js';
+import {
+  createReceiverScaling,
+  DEFAULT_MAXIMUM_CONCURRENCY,
+  receiverScalingSettings,
+  SCALE_DOWN_AFTER_IDLE_MS,
+  type ReceiverScalingSettings,
+} from '../../../pollers/sqs/receiver-scaling.js';
 import { captureLogger } from './sqs-kit.js';
 
-function scaling(maximumConcurrency: number) {
+function scaling(settings: number | ReceiverScalingSettings) {
   let now = 0;
   const logs = captureLogger();
-  const s = createReceiverScaling({ maximumConcurrency, logger: logs.logger, clock: { now: () => now } });
+  const s = createReceiverScaling({
+    ...(typeof settings === 'number' ? { maximumConcurrency: settings } : settings),
+    logger: logs.logger,
+    clock: { now: () => now },
+  });
   return { s, logs, advance: (ms: number) => (now += ms) };
 }
 
@@ -58,5 +68,44 @@ describe('createReceiverScaling (services-sqs-scaling)', () => {
 
   it('defaults to Lambda’s first step of five concurrent batches', () => {
     expect(DEFAULT_MAXIMUM_CONCURRENCY).toBe(5);
+  });
+});
+
+describe('receiverScalingSettings (services-sqs-scaling: maximum concurrency or provisioned mode)', () => {
+  it('standard mode: one idle loop, capped by scalingConfig.maximumConcurrency or the local default of five', () => {
+    expect(receiverScalingSettings({})).toEqual({ maximumConcurrency: 5 });
+    expect(receiverScalingSettings({ scalingConfig: { maximumConcurrency: 40 } })).toEqual({ maximumConcurrency: 40 });
+  });
+
+  it('provisioned mode: minimumPollers loops always polling, 10 concurrent batches per poller (services-sqs-parameters), three times the growth', () => {
+    expect(receiverScalingSettings({ provisionedPollerConfig: { minimumPollers: 3, maximumPollers: 4 } })).toEqual({
+      maximumConcurrency: 40,
+      idle: 3,
+      step: 3,
+    });
+  });
+
+  it('provisioned mode without maximumPollers: the minimum pollers’ 10 batches each, not AWS’s default of 200 pollers', () => {
+    expect(receiverScalingSettings({ provisionedPollerConfig: { minimumPollers: 2 } }).maximumConcurrency).toBe(20);
+  });
+
+  it('provisioned scaling: idles at minimumPollers, starts five on messages, grows by three per full receive, scales back to the minimum', () => {
+    const { s, logs, advance } = scaling(receiverScalingSettings({ provisionedPollerConfig: { minimumPollers: 2, maximumPollers: 2 } }));
+    expect(s.active).toBe(2);
+    expect(s.onMessages(false)).toBe(3);
+    expect([s.onMessages(true), s.onMessages(true), s.onMessages(true), s.onMessages(true), s.onMessages(true), s.onMessages(true)]).toEqual([3, 3, 3, 3, 3, 0]);
+    expect(s.active).toBe(20);
+    expect(logs.lines().map((l) => l['receivers'])).toEqual([5, 8, 11, 14, 17, 20]);
+    advance(SCALE_DOWN_AFTER_IDLE_MS);
+    const retired = Array.from({ length: 19 }, () => s.onEmpty());
+    expect(retired.filter(Boolean)).toHaveLength(18);
+    expect(s.active).toBe(2);
+  });
+
+  it('provisioned scaling with more minimum pollers than Lambda’s first step starts no extra loops on messages', () => {
+    const { s } = scaling(receiverScalingSettings({ provisionedPollerConfig: { minimumPollers: 8 } }));
+    expect(s.active).toBe(8);
+    expect(s.onMessages(false)).toBe(0);
+    expect(s.onMessages(true)).toBe(3);
   });
 });

@@ -278,6 +278,7 @@ export interface QueueMappingOptions {
   readonly batchSize?: number;
   readonly window?: number;
   readonly maximumConcurrency?: number;
+  readonly provisionedPollers?: { readonly minimumPollers?: number; readonly maximumPollers?: number };
   readonly reportBatchItemFailures?: boolean;
   readonly filterPattern?: unknown;
   readonly waitTimeSeconds?: number;
@@ -305,6 +306,7 @@ export async function writeQueueConfig(emulator: Emulator, options: QueueMapping
     `    batchSize: ${options.batchSize ?? 10}`,
     ...(options.window === undefined ? [] : [`    maximumBatchingWindowInSeconds: ${options.window}`]),
     ...(options.maximumConcurrency === undefined ? [] : [`    scalingConfig: { maximumConcurrency: ${options.maximumConcurrency} }`]),
+    ...(options.provisionedPollers === undefined ? [] : [`    provisionedPollerConfig: ${JSON.stringify(options.provisionedPollers)}`]),
     ...(options.reportBatchItemFailures ? ['    functionResponseTypes: [ReportBatchItemFailures]'] : []),
     ...(options.filterPattern === undefined ? [] : ['    filterCriteria:', '      filters:', `        - pattern: '${JSON.stringify(options.filterPattern)}'`]),
   ];
