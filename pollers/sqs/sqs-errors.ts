@@ -52,10 +52,16 @@ export function toQueueError(err: unknown, what: string): SluiceError {
 
 /** What the problem log records: one warning per change of problem, one info when calls succeed again. */
 export interface ProblemLog {
+  /** A try of a call starts: pass what this returns to `succeeded` if it succeeds. */
+  begin(): number;
   /** A call failed: logged (warn) only when the problem differs from the last one. */
   failed(what: string, err: unknown): void;
-  /** A call succeeded: logs once that the queue is reachable again, after a problem. */
-  succeeded(): void;
+  /**
+   * A try begun at `begun` succeeded: logs once that the queue is reachable again, after a
+   * problem, unless some call failed after this one was sent: a long poll sent before the queue
+   * was deleted can still come back empty, and says nothing about the queue now.
+   */
+  succeeded(begun: number): void;
 }
 
 /**
@@ -65,16 +71,19 @@ export interface ProblemLog {
  */
 export function createProblemLog(logger: Logger): ProblemLog {
   let current: string | undefined;
+  let failures = 0;
   return {
+    begin: () => failures,
     failed(what, err) {
+      failures += 1;
       const cause = err instanceof SluiceError && err.cause !== undefined ? err.cause : err;
       const problem = sqsErrorCode(cause);
       if (problem === current) return;
       current = problem;
       logger.warn({ err, call: what, problem }, 'SQS call failing; retrying with backoff');
     },
-    succeeded() {
-      if (current === undefined) return;
+    succeeded(begun) {
+      if (current === undefined || begun !== failures) return;
       logger.info({ problem: current }, 'SQS calls succeed again');
       current = undefined;
     },

@@ -66,8 +66,10 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
   const malformed = new Set<string>();
 
   async function call<T>(what: string, attempt: () => Promise<T>, signal: AbortSignal, retries: number): Promise<T> {
+    let begun = 0;
     const result = await pRetry(
       async () => {
+        begun = problems.begin();
         try {
           return await attempt();
         } catch (err) {
@@ -87,7 +89,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
         },
       },
     );
-    problems.succeeded();
+    problems.succeeded(begun);
     return result;
   }
 

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { startSluice } from '../../../src/runtime/sluice.js';
@@ -111,6 +111,32 @@ describe.each(sqsEmulators())('SQS mapping lifecycle on %s', (kind) => {
       expect(logs.messages().filter((m) => m === `waiting for queue ${name}`)).toHaveLength(1);
       expect(logs.messages()).toContain(`queue ${name} is ready`);
       expect(sluice.mappings[0]?.waiting).toBeUndefined();
+    } finally {
+      await sluice.shutdown(5_000);
+    }
+  });
+
+  it('a queue deleted while consumed (LocalStack restarted without persistence) is retried, logged once, and consumed again once it is back', async () => {
+    const queue = await createQueue(sqs, queueName('gone'));
+    const invoker = recordingInvoker();
+    const logs = captureLogger();
+    const sluice = await startQueueSluice(emulator(), { queue: queue.name, waitTimeSeconds: 1 }, invoker, logs.logger);
+    try {
+      await sendMessages(sqs, queue.url, [{ body: 'before' }]);
+      await invoker.until(() => invoker.invocations.length === 1, 30_000, 'the first message');
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queue.url }));
+      const failing = (): Record<string, unknown>[] => logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff');
+      await eventually(async () => (failing().length > 0 ? true : undefined), 30_000, 'the failing receive to be logged');
+      // Several receive tries meet the missing queue (backoff from 1 s), still one line.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(failing().map((l) => l['problem'])).toEqual(['QueueDoesNotExist']);
+      const again = await createQueue(sqs, queue.name);
+      await sendMessages(sqs, again.url, [{ body: 'after' }]);
+      await invoker.until(() => invoker.invocations.length === 2, 60_000, 'the message sent to the queue made again');
+      expect(invoker.invocations[1]?.records[0]?.body).toBe('after');
+      expect(failing()).toHaveLength(1);
+      expect(logs.messages()).toContain('SQS calls succeed again');
+      expect(sluice.mappings[0]?.state).toBe('Enabled');
     } finally {
       await sluice.shutdown(5_000);
     }

@@ -5,7 +5,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSqsQueue } from '../../../pollers/sqs/sqs-queue.js';
 import type { PipelineRecord } from '../../../src/records.js';
 import { captureLogger } from './sqs-kit.js';
@@ -95,6 +95,31 @@ describe('createSqsQueue (with-sqs)', () => {
     await queue.receive(10, 0, new AbortController().signal);
     const problems = logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff').map((l) => l['problem']);
     expect(problems).toEqual(['ECONNREFUSED', 'QueueDoesNotExist']);
+  });
+
+  it('a call sent before another one failed does not count as recovery when it succeeds (a long poll outliving its queue)', async () => {
+    const missing = Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist' });
+    let answerPoll: (value: unknown) => void = () => undefined;
+    const openPoll = new Promise((resolve) => {
+      answerPoll = resolve;
+    });
+    let deleted = false;
+    const { queue, logs } = queueWith((command) => {
+      if (command instanceof ReceiveMessageCommand && !deleted) return openPoll;
+      return deleted ? missing : { Successful: [] };
+    });
+    const signal = new AbortController().signal;
+    const polling = queue.receive(10, 20, signal);
+    deleted = true;
+    const deleting = queue.delete([record('a')], signal).catch(() => undefined);
+    await vi.waitFor(() => expect(logs.messages()).toContain('SQS call failing; retrying with backoff'));
+    answerPoll({ Messages: [] });
+    expect(await polling).toEqual([]);
+    expect(logs.messages()).not.toContain('SQS calls succeed again');
+    deleted = false;
+    await deleting;
+    await queue.receive(10, 0, signal);
+    expect(logs.messages().filter((m) => m === 'SQS calls succeed again')).toHaveLength(1);
   });
 
   it('stops retrying when the signal aborts', async () => {
