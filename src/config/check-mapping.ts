@@ -47,6 +47,9 @@ export const KEY_SOURCES = {
   provisionedPollerConfig: ['sqs'],
 } as const satisfies Partial<Record<keyof RawMapping, readonly SourceType[]>>;
 
+/** Lambda's default of two minimum pollers for SQS. @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html */
+export const DEFAULT_MINIMUM_POLLERS = 2;
+
 /** The longest filter pattern Lambda takes. @see https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html */
 export const MAX_PATTERN_LENGTH = 4096;
 
@@ -136,10 +139,10 @@ function checkSqsScaling(mapping: RawMapping, at: ConfigPath, report: Report): v
     );
   }
   const { minimumPollers, maximumPollers } = pollers;
-  if (maximumPollers !== undefined && maximumPollers < (minimumPollers ?? 2)) {
+  if (maximumPollers !== undefined && maximumPollers < (minimumPollers ?? DEFAULT_MINIMUM_POLLERS)) {
     report(
       [...pollersPath, 'maximumPollers'],
-      `maximumPollers must be at least minimumPollers (${minimumPollers ?? '2 by default'}), got ${maximumPollers}`,
+      `maximumPollers must be at least minimumPollers (${minimumPollers ?? `${DEFAULT_MINIMUM_POLLERS} by default`}), got ${maximumPollers}`,
     );
   }
   if (pollers.pollerGroupName !== undefined) {

@@ -3,6 +3,7 @@
  * check: defaults by source type applied, paths made absolute, handlers found.
  */
 import path from 'node:path';
+import { DEFAULT_MINIMUM_POLLERS } from './check-mapping.js';
 import { findHandlerFile, HANDLER_EXTENSIONS, parseHandler } from './handler.js';
 import type { RawConfig, RawFunction, RawMapping } from './schema.js';
 import type { RawSource } from './schema-sources.js';
@@ -134,9 +135,6 @@ function resolveMapping(raw: RawMapping, baseDir: string, location: SourceLocati
     location,
   };
 }
-
-/** Lambda's default of two pollers for SQS. @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html */
-const DEFAULT_MINIMUM_POLLERS = 2;
 
 function resolvePollers(raw: NonNullable<RawMapping['provisionedPollerConfig']>): ProvisionedPollerConfig {
   return {
