@@ -85,6 +85,10 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
         started += 1;
         const loop: Promise<void> = receiveLoop(ctx, index)
           .catch((error: unknown) => {
+            if (failure === undefined) {
+              // Said now: the other loops' batches may run for up to the function timeout first.
+              deps.logger.error({ err: error }, 'an SQS receive loop failed: the mapping stops once its batches in flight finish');
+            }
             failure ??= { error };
             failed.abort(error);
           })
@@ -125,7 +129,7 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
       heartbeat ??= startVisibilityHeartbeat({ queue, clock, logger, signal: abort });
       if (buffer.length > 0) heartbeat.add(buffer);
       const windowEnd = clock.now() + windowMs;
-      let emptyLongPoll = false;
+      let emptyPoll = false;
       while (!stop.aborted && !isBatchFull(buffer, limits)) {
         const remainingMs = windowEnd - clock.now();
         if (buffer.length > 0 && remainingMs <= 0) break;
@@ -155,22 +159,22 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
           deps.onProgress?.({ kind: 'received', records: received.length });
           buffer.push(...received);
           heartbeat.add(received);
-          const more = scaling?.onMessages(received.length >= max) ?? 0;
+          // After stop, a poll left open can still return messages (see receive-gate.ts): they
+          // are released, and no loop starts for them.
+          const more = stop.aborted ? 0 : (scaling?.onMessages(received.length >= max) ?? 0);
           if (more > 0) ctx.spawn(more);
           continue;
         }
         if (queue.finite) break;
+        // Short polling (waitTimeSeconds 0): do not hammer the queue, with or without a batch gathering.
+        if (wait === 0) await clock.sleep(EMPTY_SHORT_POLL_PAUSE_MS, stop).catch(() => undefined);
         if (buffer.length === 0) {
-          if (wait > 0) {
-            emptyLongPoll = true;
-            break;
-          }
-          // Short polling: do not hammer the queue.
-          await clock.sleep(EMPTY_SHORT_POLL_PAUSE_MS, stop).catch(() => undefined);
+          emptyPoll = true;
+          break;
         }
       }
       if (buffer.length === 0) {
-        if (emptyLongPoll && scaling?.onEmpty() === true) {
+        if (emptyPoll && scaling?.onEmpty() === true) {
           scaledDown = true;
           return;
         }

@@ -71,7 +71,7 @@ export interface ReceiverScaling {
    * Returns how many receive loops to start.
    */
   onMessages(full: boolean): number;
-  /** A long poll came back empty. Returns true when the calling loop should stop (scale down). */
+  /** A poll came back empty (and nothing is gathering). Returns true when the calling loop should stop (scale down). */
   onEmpty(): boolean;
   /** A loop ended on its own (stop, error). */
   onExit(): void;

@@ -85,7 +85,8 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
         randomize: true,
         shouldRetry: ({ error }) => !signal.aborted && isRetryable(error),
         onFailedAttempt: ({ error }) => {
-          if (!signal.aborted) problems.failed(what, error);
+          // p-retry reports every failed try, the last one too: an error no retry cures is thrown, not logged as retried.
+          if (!signal.aborted && isRetryable(error)) problems.failed(what, error);
         },
       },
     );

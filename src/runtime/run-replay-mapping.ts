@@ -114,6 +114,8 @@ export async function runReplayMapping(
       // The same SQS gauges as a live queue; the age counts from the recorded `SentTimestamp`.
       const held = trackHeldMessages(queue, ctx.clock);
       stats.queue = held.holdings;
+      // One receive loop, whatever the mapping's scaling settings: a replay's order is the file's.
+      stats.receiveLoops = { active: 1 };
       await runQueueConsumer(
         {
           mapping,
@@ -130,7 +132,10 @@ export async function runReplayMapping(
         },
         stop,
         abort,
-      ).finally(() => held.clear());
+      ).finally(() => {
+        held.clear();
+        stats.receiveLoops = undefined;
+      });
       stats.deadLettered += queue.stats.deadLettered.length;
       stats.abandoned += queue.stats.abandoned.length;
       for (const record of queue.stats.abandoned) {

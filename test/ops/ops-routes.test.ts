@@ -106,7 +106,7 @@ describe('ops endpoints', () => {
 });
 
 describe('a replayed SQS mapping', () => {
-  it('feeds the SQS gauges like a live queue (the age from the recorded SentTimestamp)', async () => {
+  it('feeds the SQS gauges like a live queue (the age from the recorded SentTimestamp; one receive loop, then none)', async () => {
     const { dir } = await replayDir(0);
     const file = join(dir, 'orders.jsonl');
     const sent = Date.now() - 2_000;
@@ -129,8 +129,10 @@ describe('a replayed SQS mapping', () => {
     const series = '{mapping="orders",function="fn",source="sqs"}';
     expect(await metricValue(url, `sluice_sqs_messages_in_flight${series}`)).toBe(3);
     expect(await metricValue(url, `sluice_sqs_approximate_age_of_oldest_message_seconds${series}`)).toBeGreaterThanOrEqual(2);
+    expect(await metricValue(url, `sluice_sqs_receive_loops${series}`)).toBe(1);
     handlerMayFinish.resolve();
     await sluice.done;
+    expect(sluice.mappings[0]?.stats.receiveLoops).toBeUndefined();
     expect(sluice.mappings[0]?.stats.queue?.inFlight).toBe(0);
     expect(sluice.mappings[0]?.stats.processed).toBe(3);
   });

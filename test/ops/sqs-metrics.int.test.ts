@@ -41,6 +41,8 @@ describe.each(sqsEmulators())('SQS gauges on /metrics, on %s', (kind) => {
 
       expect(await gauge(url, 'sluice_sqs_messages_in_flight')).toBe(3);
       expect(await gauge(url, 'sluice_offset_lag_records')).toBe(3);
+      // Lambda's first step of five, the default cap (services-sqs-scaling).
+      expect(await gauge(url, 'sluice_sqs_receive_loops')).toBe(5);
       const age = (await gauge(url, 'sluice_sqs_approximate_age_of_oldest_message_seconds')) ?? 0;
       expect(age).toBeGreaterThanOrEqual(WAITED_MS / 1000 - 0.1); // emulator and test share a clock (ms resolution)
       expect(age).toBeLessThanOrEqual((Date.now() - sentBy) / 1000 + 1);

@@ -7,9 +7,11 @@ import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-b
 import { silentLogger } from '../../../src/log.js';
 import type { PipelineRecord } from '../../../src/records.js';
 import { createReplayQueue } from '../../../src/replay/replay-queue.js';
+import { createReceiverScaling, SCALE_DOWN_AFTER_IDLE_MS } from '../../../pollers/sqs/receiver-scaling.js';
 import { createFakeClock, flush, type FakeClock } from '../../support/fake-clock.js';
 import { makeMapping } from '../../support/mapping.js';
 import { sqsRecord } from '../../support/records.js';
+import { captureLogger } from './sqs-kit.js';
 
 const SQS_SOURCE: Source = { type: 'sqs', queue: 'orders', waitTimeSeconds: 20 };
 const success = (): BatchOutcome => ({ kind: 'success', response: null, requestId: 'r' });
@@ -398,5 +400,114 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
       ),
     );
     expect([...seen].sort()).toEqual(Array.from({ length: 95 }, (_, i) => `m${i}`).sort());
+  });
+
+  it('a receive loop failing on an error no retry cures is logged at once, while another loop finishes its batch; then the consumer fails', async () => {
+    const clock = createFakeClock();
+    const logs = captureLogger();
+    let calls = 0;
+    let finishInvoke: () => void = () => undefined;
+    const port: QueuePort = {
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:orders',
+      fifo: false,
+      finite: false,
+      async receive() {
+        calls += 1;
+        if (calls === 1) return messages(1);
+        throw new Error('boom');
+      },
+      delete: async () => undefined,
+      settleFailed: async () => undefined,
+      release: async () => undefined,
+      exhausted: () => false,
+    };
+    const run = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 1 }),
+        queue: port,
+        filter: () => true,
+        invoke: () => new Promise<BatchOutcome>((resolve) => (finishInvoke = () => resolve(success()))),
+        clock,
+        logger: logs.logger,
+        receivers: 2,
+      },
+      new AbortController().signal,
+      new AbortController().signal,
+    );
+    const outcome = run.then(
+      () => 'ended',
+      (err: unknown) => (err as Error).message,
+    );
+    await clock.advance(60_000);
+    expect(logs.lines().filter((l) => l['level'] === 50).map((l) => l['msg'])).toEqual([
+      'an SQS receive loop failed: the mapping stops once its batches in flight finish',
+    ]);
+    finishInvoke();
+    await clock.runAll();
+    expect(await outcome).toBe('boom');
+  });
+
+  describe('with receive loops scaled (services-sqs-scaling)', () => {
+    const scaled = (clock: FakeClock, logs = captureLogger()) => ({
+      logs,
+      scaling: createReceiverScaling({ maximumConcurrency: 20, idle: 2, step: 3, logger: logs.logger, clock }),
+    });
+
+    it('short polling (waitTimeSeconds 0): the loops go back to their idle number once the queue stays empty, pausing between empty polls', async () => {
+      const clock = createFakeClock();
+      const queue = createLiveQueue(clock);
+      const { scaling } = scaled(clock);
+      queue.push(messages(60));
+      const stop = new AbortController();
+      const run = runQueueConsumer(
+        {
+          mapping: makeMapping({ source: { ...SQS_SOURCE, waitTimeSeconds: 0 }, batchSize: 10 }),
+          queue: queue.port,
+          filter: () => true,
+          invoke: async () => success(),
+          clock,
+          logger: silentLogger,
+          scaling,
+        },
+        stop.signal,
+        new AbortController().signal,
+      );
+      await flush(20);
+      expect(scaling.active).toBeGreaterThan(2);
+      const receivesBefore = queue.receives.length;
+      await clock.advance(SCALE_DOWN_AFTER_IDLE_MS + 1_000);
+      expect(scaling.active).toBe(2);
+      // At most one empty poll per loop per pause, not a busy loop.
+      expect(queue.receives.length - receivesBefore).toBeLessThan(20 * ((SCALE_DOWN_AFTER_IDLE_MS + 1_000) / 200));
+      stop.abort();
+      await clock.run(run);
+    });
+
+    it('messages a poll left open after stop returns start no loop: no scaling decision, and no loop counted', async () => {
+      const clock = createFakeClock();
+      const queue = createLiveQueue(clock);
+      const { scaling, logs } = scaled(clock);
+      const stop = new AbortController();
+      const run = runQueueConsumer(
+        {
+          mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
+          queue: queue.port,
+          filter: () => true,
+          invoke: async () => success(),
+          clock,
+          logger: silentLogger,
+          scaling,
+        },
+        stop.signal,
+        new AbortController().signal,
+      );
+      await flush(10);
+      stop.abort();
+      queue.push(messages(3));
+      await clock.run(run);
+      expect(queue.released.sort()).toEqual(['m0', 'm1', 'm2']);
+      expect(scaling.active).toBe(0);
+      expect(logs.lines().filter((l) => l['reason'] === 'messages available')).toEqual([]);
+    });
   });
 });

@@ -122,6 +122,14 @@ describe('createSqsQueue (with-sqs)', () => {
     expect(logs.messages().filter((m) => m === 'SQS calls succeed again')).toHaveLength(1);
   });
 
+  it('an error no retry cures (a malformed request) is thrown at once, not logged as being retried', async () => {
+    const invalid = Object.assign(new Error('Value for parameter MaxNumberOfMessages is invalid.'), { name: 'InvalidParameterValue' });
+    const { queue, commands, logs } = queueWith(() => invalid);
+    await expect(queue.receive(10, 0, new AbortController().signal)).rejects.toMatchObject({ code: 'SqsRequestInvalid' });
+    expect(commands).toHaveLength(1);
+    expect(logs.messages()).not.toContain('SQS call failing; retrying with backoff');
+  });
+
   it('stops retrying when the signal aborts', async () => {
     const controller = new AbortController();
     const { queue } = queueWith((_c, call) => {
