@@ -51,8 +51,8 @@ export function trackHeldMessages(queue: QueuePort, clock: Clock): HeldMessages 
     fifo: queue.fifo,
     finite: queue.finite,
     ...(queue.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds }),
-    async receive(max, waitTimeSeconds, signal) {
-      const records = await queue.receive(max, waitTimeSeconds, signal);
+    async receive(max, waitTimeSeconds, signal, retryForMs) {
+      const records = await queue.receive(max, waitTimeSeconds, signal, retryForMs);
       for (const record of records) held.add(record);
       const oldest = oldestSentTimestamp(records);
       lastReceiveAgeMs = oldest === undefined ? 0 : Math.max(0, clock.now() - oldest);

@@ -9,6 +9,7 @@ import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
 import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 import { cancel } from '../../src/util/cancel.js';
+import { isRetryable } from '../../src/errors.js';
 
 export type { QueueProgress } from './process-batch.js';
 
@@ -141,7 +142,8 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
         const max = Math.min(MAX_RECEIVE, mapping.batchSize - buffer.length);
         let received: PipelineRecord[];
         try {
-          const receiving = queue.receive(max, wait, ctx.gate.signal);
+          // While a batch is gathering, a failing receive gives up when its window ends.
+          const receiving = queue.receive(max, wait, ctx.gate.signal, buffer.length > 0 ? Math.max(0, remainingMs) : undefined);
           if (buffer.length > 0 && (await settledOrStopped(receiving, stop)) === 'stopped') {
             // A batch still being gathered goes back at once; this poll stays open and
             // returns (to be released too) whatever it gets meanwhile (see receive-gate.ts).
@@ -153,6 +155,8 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
           received = await receiving;
         } catch (err) {
           if (stop.aborted || ctx.gate.signal.aborted) break;
+          // The window is over and the queue still fails: invoke what was gathered.
+          if (buffer.length > 0 && isRetryable(err)) break;
           throw err;
         }
         if (received.length > 0) {

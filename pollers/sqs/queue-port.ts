@@ -15,8 +15,13 @@ export interface QueuePort {
    * visibility of a batch still being processed before this lapses (with `extendVisibility`).
    */
   readonly visibilityTimeoutSeconds?: number;
-  /** ReceiveMessage: at most `max` (1-10) messages, long-polling up to `waitTimeSeconds`. */
-  receive(max: number, waitTimeSeconds: number, signal: AbortSignal): Promise<PipelineRecord[]>;
+  /**
+   * ReceiveMessage: at most `max` (1-10) messages, long-polling up to `waitTimeSeconds`. A
+   * failing receive is retried until `signal` aborts or, with `retryForMs`, until that long has
+   * passed: then the last error is thrown (a batching window that ends must not wait for an
+   * outage to end).
+   */
+  receive(max: number, waitTimeSeconds: number, signal: AbortSignal, retryForMs?: number): Promise<PipelineRecord[]>;
   /** DeleteMessageBatch, retrying entries whose deletion failed. */
   delete(records: readonly PipelineRecord[], signal: AbortSignal): Promise<void>;
   /**

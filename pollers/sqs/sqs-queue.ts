@@ -65,7 +65,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
   const context = { queueArn: options.queueArn, region: options.region };
   const malformed = new Set<string>();
 
-  async function call<T>(what: string, attempt: () => Promise<T>, signal: AbortSignal, retries: number): Promise<T> {
+  async function call<T>(what: string, attempt: () => Promise<T>, signal: AbortSignal, retries: number, retryUntil = Number.POSITIVE_INFINITY): Promise<T> {
     let begun = 0;
     const result = await pRetry(
       async () => {
@@ -83,7 +83,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
         minTimeout,
         maxTimeout,
         randomize: true,
-        shouldRetry: ({ error }) => !signal.aborted && isRetryable(error),
+        shouldRetry: ({ error }) => !signal.aborted && isRetryable(error) && Date.now() < retryUntil,
         onFailedAttempt: ({ error }) => {
           // p-retry reports every failed try, the last one too: an error no retry cures is thrown, not logged as retried.
           if (!signal.aborted && isRetryable(error)) problems.failed(what, error);
@@ -158,7 +158,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
     fifo,
     finite: false,
     ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
-    async receive(max, waitTimeSeconds, signal) {
+    async receive(max, waitTimeSeconds, signal, retryForMs) {
       // The SDK's own retries resend the same input, and so the same attempt id, too.
       // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#SQS-ReceiveMessage-request-ReceiveRequestAttemptId
       const attempt = fifo ? { ReceiveRequestAttemptId: randomUUID() } : {};
@@ -178,6 +178,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
           ),
         signal,
         Number.POSITIVE_INFINITY,
+        retryForMs === undefined ? undefined : Date.now() + retryForMs,
       );
       const records: PipelineRecord[] = [];
       for (const message of response.Messages ?? []) {

@@ -4,6 +4,7 @@ import { runQueueConsumer, type QueueProgress } from '../../../pollers/sqs/queue
 import { MAX_INVOKE_PAYLOAD_BYTES } from '../../../src/batching/payload.js';
 import type { Source } from '../../../src/config/types.js';
 import { FailureReason, type BatchOutcome } from '../../../src/dispatch/invoke-batch.js';
+import { SluiceError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { PipelineRecord } from '../../../src/records.js';
 import { createReplayQueue } from '../../../src/replay/replay-queue.js';
@@ -400,6 +401,50 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
       ),
     );
     expect([...seen].sort()).toEqual(Array.from({ length: 95 }, (_, i) => `m${i}`).sort());
+  });
+
+  it('a batch gathering in a window is invoked when the window ends, even while the queue keeps failing (an outage)', async () => {
+    const clock = createFakeClock();
+    let receives = 0;
+    const invoked: string[][] = [];
+    const port: QueuePort = {
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:orders',
+      fifo: false,
+      finite: false,
+      async receive(_max, _wait, signal, retryForMs) {
+        receives += 1;
+        if (receives === 1) return messages(1);
+        // As sqs-queue.ts retries a refused connection: until the signal aborts, or retryForMs.
+        const gaveUp = retryForMs === undefined ? new Promise<never>(() => undefined) : clock.sleep(retryForMs);
+        await Promise.race([gaveUp, new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+        throw new SluiceError('SqsUnavailable', 'ReceiveMessage: ECONNREFUSED', { retryable: true });
+      },
+      delete: async () => undefined,
+      settleFailed: async () => undefined,
+      release: async () => undefined,
+      exhausted: () => false,
+    };
+    const stop = new AbortController();
+    const run = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10, maximumBatchingWindowInSeconds: 2 }),
+        queue: port,
+        filter: () => true,
+        invoke: async (records) => {
+          invoked.push(records.map((r) => r.itemIdentifier));
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+        receivers: 1,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    await clock.advance(2_000);
+    expect(invoked).toEqual([['m0']]);
+    stop.abort();
+    await clock.run(run);
   });
 
   it('a receive loop failing on an error no retry cures is logged at once, while another loop finishes its batch; then the consumer fails', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { startSluice } from '../../../src/runtime/sluice.js';
 import { sqsEmulators, useEmulator, type Emulator } from '../../harness/index.js';
+import { cutProxy } from '../../support/cut-proxy.js';
 import {
   captureLogger,
   createQueue,
@@ -139,6 +140,29 @@ describe.each(sqsEmulators())('SQS mapping lifecycle on %s', (kind) => {
       expect(sluice.mappings[0]?.state).toBe('Enabled');
     } finally {
       await sluice.shutdown(5_000);
+    }
+  });
+
+  it('an outage while a batch gathers in its window: the batch is invoked when the window ends, not when the endpoint is back (services-sqs-parameters)', async () => {
+    const queue = await createQueue(sqs, queueName('outage'), { VisibilityTimeout: '60' });
+    const proxy = await cutProxy(new URL(emulator().endpoint));
+    const invoker = recordingInvoker();
+    const logs = captureLogger();
+    const sluice = await startQueueSluice({ ...emulator(), endpoint: proxy.endpoint }, { queue: queue.name, batchSize: 100, window: 3, waitTimeSeconds: 1 }, invoker, logs.logger);
+    try {
+      await eventually(async () => (logs.messages().includes('SQS queue found') ? true : undefined), 20_000, 'the queue');
+      await sendMessages(sqs, queue.url, [{ body: 'gathered' }]);
+      await eventually(async () => ((sluice.mappings[0]?.stats.records ?? 0) > 0 ? true : undefined), 20_000, 'the message received');
+      proxy.cut();
+      const cutAt = Date.now();
+      await invoker.until(() => invoker.invocations.length === 1, 20_000, 'the gathered batch, with the endpoint still down');
+      expect(Date.now() - cutAt, 'the window (3 s) plus at most one backoff (5 s)').toBeLessThan(10_000);
+      expect(invoker.invocations[0]?.records.map((r) => r.body)).toEqual(['gathered']);
+      expect(logs.lines().filter((l) => l['msg'] === 'SQS call failing; retrying with backoff')).not.toEqual([]);
+    } finally {
+      proxy.restore();
+      await sluice.shutdown(5_000);
+      await proxy.close();
     }
   });
 

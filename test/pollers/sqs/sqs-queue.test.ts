@@ -122,6 +122,12 @@ describe('createSqsQueue (with-sqs)', () => {
     expect(logs.messages().filter((m) => m === 'SQS calls succeed again')).toHaveLength(1);
   });
 
+  it('with retryForMs, a failing receive gives up once that long has passed (a batching window ending), with the error', async () => {
+    const { queue, commands } = queueWith(() => connectionRefused());
+    await expect(queue.receive(10, 0, new AbortController().signal, 30)).rejects.toMatchObject({ code: 'SqsUnavailable', retryable: true });
+    expect(commands.length).toBeGreaterThan(1);
+  });
+
   it('an error no retry cures (a malformed request) is thrown at once, not logged as being retried', async () => {
     const invalid = Object.assign(new Error('Value for parameter MaxNumberOfMessages is invalid.'), { name: 'InvalidParameterValue' });
     const { queue, commands, logs } = queueWith(() => invalid);
