@@ -493,20 +493,17 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
   });
 
   describe('with receive loops scaled (services-sqs-scaling)', () => {
-    const scaled = (clock: FakeClock, logs = captureLogger()) => ({
-      logs,
-      scaling: createReceiverScaling({ maximumConcurrency: 20, idle: 2, step: 3, logger: logs.logger, clock }),
-    });
-
-    it('short polling (waitTimeSeconds 0): the loops go back to their idle number once the queue stays empty, pausing between empty polls', async () => {
+    /** A consumer over a live-like queue, scaled from 2 idle loops up to 20, three at a time. */
+    const scaledConsumer = (source: Source, waiting: readonly PipelineRecord[] = []) => {
       const clock = createFakeClock();
       const queue = createLiveQueue(clock);
-      const { scaling } = scaled(clock);
-      queue.push(messages(60));
+      queue.push(waiting);
+      const logs = captureLogger();
+      const scaling = createReceiverScaling({ maximumConcurrency: 20, idle: 2, step: 3, logger: logs.logger, clock });
       const stop = new AbortController();
       const run = runQueueConsumer(
         {
-          mapping: makeMapping({ source: { ...SQS_SOURCE, waitTimeSeconds: 0 }, batchSize: 10 }),
+          mapping: makeMapping({ source, batchSize: 10 }),
           queue: queue.port,
           filter: () => true,
           invoke: async () => success(),
@@ -517,6 +514,11 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
         stop.signal,
         new AbortController().signal,
       );
+      return { clock, queue, logs, scaling, stop, run };
+    };
+
+    it('short polling (waitTimeSeconds 0): the loops go back to their idle number once the queue stays empty, pausing between empty polls', async () => {
+      const { clock, queue, scaling, stop, run } = scaledConsumer({ ...SQS_SOURCE, waitTimeSeconds: 0 }, messages(60));
       await flush(20);
       expect(scaling.active).toBeGreaterThan(2);
       const receivesBefore = queue.receives.length;
@@ -529,23 +531,7 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
     });
 
     it('messages a poll left open after stop returns start no loop: no scaling decision, and no loop counted', async () => {
-      const clock = createFakeClock();
-      const queue = createLiveQueue(clock);
-      const { scaling, logs } = scaled(clock);
-      const stop = new AbortController();
-      const run = runQueueConsumer(
-        {
-          mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
-          queue: queue.port,
-          filter: () => true,
-          invoke: async () => success(),
-          clock,
-          logger: silentLogger,
-          scaling,
-        },
-        stop.signal,
-        new AbortController().signal,
-      );
+      const { clock, queue, logs, scaling, stop, run } = scaledConsumer(SQS_SOURCE);
       await flush(10);
       stop.abort();
       queue.push(messages(3));
