@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { isBatchFull, nextBatchLength } from '../../src/batching/payload.js';
 import type { Clock } from '../../src/clock.js';
+import { isRetryable } from '../../src/errors.js';
 import type { Mapping } from '../../src/config/types.js';
 import type { Logger } from '../../src/log.js';
 import type { PipelineRecord } from '../../src/records.js';
@@ -9,7 +10,6 @@ import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
 import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 import { cancel } from '../../src/util/cancel.js';
-import { isRetryable } from '../../src/errors.js';
 
 export type { QueueProgress } from './process-batch.js';
 
