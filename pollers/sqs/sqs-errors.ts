@@ -69,7 +69,7 @@ export interface ProblemLog {
  * meeting the same refused connection every second make one line, and one more when
  * calls succeed again.
  */
-export function createProblemLog(logger: Logger): ProblemLog {
+export function createProblemLog(logger: Logger, onFailing?: (failing: boolean) => void): ProblemLog {
   let current: string | undefined;
   let failures = 0;
   return {
@@ -79,6 +79,7 @@ export function createProblemLog(logger: Logger): ProblemLog {
       const cause = err instanceof SluiceError && err.cause !== undefined ? err.cause : err;
       const problem = sqsErrorCode(cause);
       if (problem === current) return;
+      if (current === undefined) onFailing?.(true);
       current = problem;
       logger.warn({ err, call: what, problem }, 'SQS call failing; retrying with backoff');
     },
@@ -86,6 +87,7 @@ export function createProblemLog(logger: Logger): ProblemLog {
       if (current === undefined || begun !== failures) return;
       logger.info({ problem: current }, 'SQS calls succeed again');
       current = undefined;
+      onFailing?.(false);
     },
   };
 }

@@ -29,6 +29,8 @@ export interface SqsQueueOptions {
   readonly backoff?: { readonly minTimeoutMs: number; readonly maxTimeoutMs: number };
   /** Tries of one DeleteMessageBatch / ChangeMessageVisibilityBatch request before giving up; default 8. */
   readonly settleAttempts?: number;
+  /** Told when calls start failing (`true`) and when they succeed again: status and `/readyz` show it. */
+  readonly onFailing?: (failing: boolean) => void;
 }
 
 /** ReceiveMessage, DeleteMessageBatch and ChangeMessageVisibilityBatch take at most 10 messages. */
@@ -58,7 +60,7 @@ const MAX_VISIBILITY_SECONDS = 43_200;
  */
 export function createSqsQueue(options: SqsQueueOptions): QueuePort {
   const { client, queueUrl, logger } = options;
-  const problems = createProblemLog(logger);
+  const problems = createProblemLog(logger, options.onFailing);
   const minTimeout = options.backoff?.minTimeoutMs ?? 200;
   const maxTimeout = options.backoff?.maxTimeoutMs ?? 5_000;
   const settleAttempts = Math.max(1, options.settleAttempts ?? 8);

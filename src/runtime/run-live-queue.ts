@@ -66,6 +66,8 @@ export async function runLiveQueue(
         logger,
         fifo: info.fifo,
         visibilityTimeoutSeconds: info.visibilityTimeoutSeconds,
+        // A queue gone or unreachable while consumed is waited for, as at start (status, /readyz).
+        onFailing: (failing) => ctx.onWait?.(failing ? `queue ${source.queue}` : undefined),
       }),
       ctx.clock,
     );

@@ -53,9 +53,11 @@ export function startMapping(mapping: Mapping, ctx: RuntimeContext, options: Sta
   const done = run.then(
     () => {
       state = 'Disabled';
+      waiting = undefined;
     },
     (err: unknown) => {
       state = 'Disabled';
+      waiting = undefined;
       stats.lastError = err instanceof Error ? err.message : String(err);
       if (abortController.signal.aborted) return;
       logger.error({ err }, 'mapping stopped with an error');

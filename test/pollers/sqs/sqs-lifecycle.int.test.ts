@@ -131,6 +131,7 @@ describe.each(sqsEmulators())('SQS mapping lifecycle on %s', (kind) => {
       // Several receive tries meet the missing queue (backoff from 1 s), still one line.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(failing().map((l) => l['problem'])).toEqual(['QueueDoesNotExist']);
+      expect(sluice.mappings[0]?.waiting, 'what status and /readyz report').toBe(`queue ${queue.name}`);
       const again = await createQueue(sqs, queue.name);
       await sendMessages(sqs, again.url, [{ body: 'after' }]);
       await invoker.until(() => invoker.invocations.length === 2, 60_000, 'the message sent to the queue made again');
@@ -138,6 +139,7 @@ describe.each(sqsEmulators())('SQS mapping lifecycle on %s', (kind) => {
       expect(failing()).toHaveLength(1);
       expect(logs.messages()).toContain('SQS calls succeed again');
       expect(sluice.mappings[0]?.state).toBe('Enabled');
+      expect(sluice.mappings[0]?.waiting).toBeUndefined();
     } finally {
       await sluice.shutdown(5_000);
     }
