@@ -140,7 +140,7 @@ export function createSqsQueue(options: SqsQueueOptions): QueuePort {
     const fields = { call: what, entries: rejected.length, code: first?.Code, reason: first?.Message };
     // A deletion refused because the receipt handle is stale (the message lapsed and was received
     // again) leaves the message to its next receive: at-least-once, never retried forever.
-    if (what === 'DeleteMessageBatch') logger.warn(fields, 'SQS refused to delete messages (stale receipt handle?); they will be received again');
+    if (what === 'DeleteMessageBatch') logger.warn(fields, 'SQS refused to delete messages (a stale receipt handle, or a queue made again): any still in the queue will be received again');
     else logger.debug(fields, 'SQS refused a visibility change (message already deleted or received again)');
   }
 
