@@ -128,7 +128,7 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
   try {
     while (!stop.aborted) {
       heartbeat ??= startVisibilityHeartbeat({ queue, clock, logger, signal: abort });
-      if (buffer.length > 0) heartbeat.add(buffer);
+      if (buffer.length > 0) heartbeat.carryOver(buffer);
       const windowEnd = clock.now() + windowMs;
       let emptyPoll = false;
       while (!stop.aborted && !isBatchFull(buffer, limits)) {

@@ -7,13 +7,19 @@ import type { QueuePort } from './queue-port.js';
 export interface VisibilityHeartbeat {
   /** Messages joining the batch. */
   add(records: readonly PipelineRecord[]): void;
+  /**
+   * Messages carried over from the last batch (what did not fit in its 6 MB): extended at once,
+   * since the last batch's heartbeat, which kept them hidden, may have stopped up to half a
+   * visibility timeout before this one's first beat.
+   */
+  carryOver(records: readonly PipelineRecord[]): void;
   /** Messages leaving the batch (released to the queue): no longer extended. */
   remove(records: readonly PipelineRecord[]): void;
   /** The batch settled: stop extending (a failed message then reappears after one more timeout at most). */
   stop(): void;
 }
 
-const NONE: VisibilityHeartbeat = { add: () => undefined, remove: () => undefined, stop: () => undefined };
+const NONE: VisibilityHeartbeat = { add: () => undefined, carryOver: () => undefined, remove: () => undefined, stop: () => undefined };
 
 /**
  * Starts a visibility heartbeat for one batch: every half visibility timeout, the batch's
@@ -51,12 +57,12 @@ export function startVisibilityHeartbeat(deps: {
     }
     void extendAll().finally(schedule);
   };
-  const extendAll = async (): Promise<void> => {
+  const extendAll = async (some: readonly PipelineRecord[] = records): Promise<void> => {
     try {
-      await extend([...records], timeout, deps.signal);
-      logger.debug({ records: records.length, seconds: timeout }, 'visibility extended');
+      await extend([...some], timeout, deps.signal);
+      logger.debug({ records: some.length, seconds: timeout }, 'visibility extended');
     } catch (err) {
-      if (!stopped) logger.warn({ err, records: records.length }, 'visibility heartbeat failed; messages may be received again');
+      if (!stopped) logger.warn({ err, records: some.length }, 'visibility heartbeat failed; messages may be received again');
     }
   };
   const schedule = (): void => {
@@ -76,6 +82,10 @@ export function startVisibilityHeartbeat(deps: {
   return {
     add(more) {
       records.push(...more);
+    },
+    carryOver(more) {
+      records.push(...more);
+      void extendAll(more);
     },
     remove(gone) {
       const leaving = new Set(gone);

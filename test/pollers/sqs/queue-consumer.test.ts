@@ -171,6 +171,43 @@ describe('runQueueConsumer (with-sqs, services-sqs-errorhandling)', () => {
     await clock.run(consumer);
   });
 
+  it('messages carried over to the next batch (past 6 MB) have their visibility extended at once, not half a timeout later', async () => {
+    const clock = createFakeClock(0);
+    const queue = createLiveQueue(clock);
+    const extended: { at: number; ids: string[] }[] = [];
+    const port: QueuePort = {
+      ...queue.port,
+      visibilityTimeoutSeconds: 10,
+      async extendVisibility(records) {
+        extended.push({ at: clock.now(), ids: records.map((r) => r.itemIdentifier) });
+      },
+    };
+    const stop = new AbortController();
+    const consumer = runQueueConsumer(
+      {
+        mapping: makeMapping({ source: SQS_SOURCE, batchSize: 10 }),
+        queue: port,
+        filter: () => true,
+        invoke: async () => {
+          await clock.sleep(1_000);
+          return success();
+        },
+        clock,
+        logger: silentLogger,
+      },
+      stop.signal,
+      new AbortController().signal,
+    );
+    const mb = 1024 * 1024;
+    queue.push([sqsRecord({ id: 'a', sizeBytes: 5 * mb }), sqsRecord({ id: 'b', sizeBytes: 2 * mb })]);
+    await clock.advance(1_000);
+    await flush(10);
+    // The last batch's heartbeat (it would have beaten at 5 s) is gone; b is extended as its own starts.
+    expect(extended.find((e) => e.ids.includes('b'))?.at).toBe(1_000);
+    stop.abort();
+    await clock.run(consumer);
+  });
+
   it('deletes what the filter rejects without invoking, and deletes only the successes of a partial batch', async () => {
     const clock = createFakeClock();
     const queue = createLiveQueue(clock);
