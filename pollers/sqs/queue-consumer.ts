@@ -8,7 +8,7 @@ import type { PipelineRecord } from '../../src/records.js';
 import { processBatch, settle, type BatchContext, type BatchDeps, type ProcessedBatch } from './process-batch.js';
 import { createReceiveGate, type ReceiveGate } from './receive-gate.js';
 import type { ReceiverScaling } from './receiver-scaling.js';
-import { startVisibilityHeartbeat, type VisibilityHeartbeat } from './visibility-heartbeat.js';
+import { createHeartbeatLog, startVisibilityHeartbeat, type HeartbeatLog, type VisibilityHeartbeat } from './visibility-heartbeat.js';
 import { cancel } from '../../src/util/cancel.js';
 
 export type { QueueProgress } from './process-batch.js';
@@ -35,6 +35,8 @@ interface LoopContext extends BatchContext {
   readonly stop: AbortSignal;
   /** Receives run with its signal: open long polls outlive `stop` until nothing is left to release. */
   readonly gate: ReceiveGate;
+  /** Every loop's heartbeat failures, logged once per outage. */
+  readonly heartbeatLog: HeartbeatLog;
   readonly spawn: (count: number) => void;
 }
 
@@ -80,6 +82,7 @@ export async function runQueueConsumer(deps: QueueConsumerDeps, stop: AbortSigna
     // Past the grace period, releases still need the open long polls (see receive-gate.ts).
     gate: createReceiveGate({ stop: stopAll, abort: settleController.signal, clock: deps.clock }),
     groupsInFlight: new Map(),
+    heartbeatLog: createHeartbeatLog(deps.logger),
     spawn(count) {
       for (let i = 0; i < count && !ctx.stop.aborted; i += 1) {
         const index = started;
@@ -127,7 +130,7 @@ async function receiveLoop(ctx: LoopContext, index: number): Promise<void> {
 
   try {
     while (!stop.aborted) {
-      heartbeat ??= startVisibilityHeartbeat({ queue, clock, logger, signal: abort });
+      heartbeat ??= startVisibilityHeartbeat({ queue, clock, logger, log: ctx.heartbeatLog, signal: abort });
       if (buffer.length > 0) heartbeat.carryOver(buffer);
       const windowEnd = clock.now() + windowMs;
       let emptyPoll = false;

@@ -19,6 +19,36 @@ export interface VisibilityHeartbeat {
   stop(): void;
 }
 
+/**
+ * Failing heartbeats of every receive loop of one mapping, logged once per outage (a warning
+ * when the first fails, an info line when one succeeds again), not once per beat per loop.
+ */
+export interface HeartbeatLog {
+  /** A beat starts: pass what this returns to `succeeded` if it succeeds. */
+  begin(): number;
+  failed(err: unknown, records: number): void;
+  /** A beat begun at `begun` succeeded: the outage is over unless a beat failed since it began. */
+  succeeded(begun: number): void;
+}
+
+export function createHeartbeatLog(logger: Logger): HeartbeatLog {
+  let failures = 0;
+  let failing = 0;
+  return {
+    begin: () => failures,
+    failed(err, records) {
+      failures += 1;
+      failing += 1;
+      if (failing === 1) logger.warn({ err, records }, 'visibility heartbeat failing; messages may be received again (said once until a heartbeat succeeds)');
+    },
+    succeeded(begun) {
+      if (failing === 0 || begun !== failures) return;
+      logger.info({ failedBeats: failing }, 'visibility heartbeat succeeds again');
+      failing = 0;
+    },
+  };
+}
+
 const NONE: VisibilityHeartbeat = { add: () => undefined, carryOver: () => undefined, remove: () => undefined, stop: () => undefined };
 
 /**
@@ -36,6 +66,8 @@ export function startVisibilityHeartbeat(deps: {
   readonly queue: QueuePort;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where failures are told; shared by a mapping's receive loops. Default: one for this heartbeat alone. */
+  readonly log?: HeartbeatLog;
   /** Aborts the heartbeat's calls (the consumer's abort signal). */
   readonly signal: AbortSignal;
 }): VisibilityHeartbeat {
@@ -57,12 +89,15 @@ export function startVisibilityHeartbeat(deps: {
     }
     void extendAll().finally(schedule);
   };
+  const log = deps.log ?? createHeartbeatLog(logger);
   const extendAll = async (some: readonly PipelineRecord[] = records): Promise<void> => {
+    const begun = log.begin();
     try {
       await extend([...some], timeout, deps.signal);
       logger.debug({ records: some.length, seconds: timeout }, 'visibility extended');
+      log.succeeded(begun);
     } catch (err) {
-      if (!stopped) logger.warn({ err, records: some.length }, 'visibility heartbeat failed; messages may be received again');
+      if (!stopped) log.failed(err, some.length);
     }
   };
   const schedule = (): void => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { QueuePort } from '../../../pollers/sqs/queue-port.js';
-import { startVisibilityHeartbeat } from '../../../pollers/sqs/visibility-heartbeat.js';
+import { createHeartbeatLog, startVisibilityHeartbeat } from '../../../pollers/sqs/visibility-heartbeat.js';
 import { silentLogger } from '../../../src/log.js';
 import type { PipelineRecord } from '../../../src/records.js';
 import { createFakeClock } from '../../support/fake-clock.js';
+import { captureLogger } from './sqs-kit.js';
 
 const rec = (id: string): PipelineRecord => ({ source: 'sqs', itemIdentifier: id, event: {}, sizeBytes: 1, arrivalTime: 0, receiptHandle: id });
 
@@ -77,5 +78,39 @@ describe('startVisibilityHeartbeat (services-sqs-configure)', () => {
     abort.abort();
     await clock.advance(60_000);
     expect(extensions).toEqual([]);
+  });
+
+  it('logs failing heartbeats of every loop once per outage, and once more when one succeeds again', async () => {
+    const clock = createFakeClock(0);
+    const logs = captureLogger();
+    let down = true;
+    const extensions: { at: number; ids: string[]; seconds: number }[] = [];
+    const queue = port(10, extensions, clock.now);
+    const flaky: QueuePort = {
+      ...queue,
+      async extendVisibility(records, seconds, signal) {
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:4566');
+        await queue.extendVisibility?.(records, seconds, signal);
+      },
+    };
+    const log = createHeartbeatLog(logs.logger);
+    const loops = ['a', 'b', 'c'].map((id) => {
+      const heartbeat = startVisibilityHeartbeat({ queue: flaky, clock, logger: logs.logger, log, signal: new AbortController().signal });
+      heartbeat.add([rec(id)]);
+      return heartbeat;
+    });
+    // Four beats of three loops fail: one warning.
+    await clock.advance(20_000);
+    down = false;
+    await clock.advance(5_000);
+    down = true;
+    await clock.advance(5_000);
+    for (const heartbeat of loops) heartbeat.stop();
+    expect(logs.lines().map((l) => [l['level'], l['msg'], l['failedBeats']])).toEqual([
+      [40, 'visibility heartbeat failing; messages may be received again (said once until a heartbeat succeeds)', undefined],
+      [30, 'visibility heartbeat succeeds again', 12],
+      [40, 'visibility heartbeat failing; messages may be received again (said once until a heartbeat succeeds)', undefined],
+    ]);
+    expect(extensions.map((e) => e.ids)).toEqual([['a'], ['b'], ['c']]);
   });
 });
