@@ -127,7 +127,7 @@ async function checkParts(
       const hint = didYouMean(target, functionNames);
       report([...at, 'function'], `function "${target}" is not defined in functions${hint === undefined ? '' : ` (${hint})`}`);
     }
-    const mapping = parseLeniently(mappingSchema, item, ['name', 'function', 'source']);
+    const mapping = parseLeniently(mappingSchema, item, ['name', 'function'], ['source']);
     if (mapping.data !== undefined) {
       checkMapping(mapping.data, at, { baseDir, maxFilters, report: skipping(mapping.dropped, at, report) });
     }
@@ -138,33 +138,51 @@ async function checkParts(
 /**
  * Parses an object; when it fails only because of optional keys (wrong values,
  * unknown keys), parses it again without them, so its other rules still get
- * checked. `dropped` lists the keys left out (already reported by the schema).
+ * checked. Keys listed in `nested` (a mapping's `source`) are objects trimmed the same
+ * way: a bad optional key inside them is left out, not the whole object. `dropped` lists
+ * the keys left out (already reported by the schema), as paths such as `source.waitTimeSeconds`.
  */
 function parseLeniently<T extends z.ZodType>(
   schema: T,
   value: unknown,
   required: readonly string[],
+  nested: readonly string[] = [],
 ): { readonly data?: z.output<T>; readonly dropped: ReadonlySet<string> } {
   const first = safeParseConfig(schema, value);
   if (first.success) return { data: first.data, dropped: new Set() };
   if (!isRecord(value)) return { dropped: new Set() };
   const dropped = new Set<string>();
+  const inside = new Map<string, Set<string>>();
   for (const issue of first.error.issues) {
-    const keys = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [issue.path[0]];
-    for (const key of keys) {
-      if (typeof key !== 'string' || required.includes(key)) return { dropped: new Set() };
-      dropped.add(key);
+    const [key, sub] = issue.path;
+    if (typeof key === 'string' && nested.includes(key) && isRecord(value[key])) {
+      const keys = issue.code === 'unrecognized_keys' && issue.path.length === 1 ? issue.keys : [sub];
+      for (const inner of keys) {
+        if (typeof inner !== 'string') return { dropped: new Set() };
+        inside.set(key, (inside.get(key) ?? new Set()).add(inner));
+        dropped.add(`${key}.${inner}`);
+      }
+      continue;
+    }
+    const keys = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [key];
+    for (const k of keys) {
+      if (typeof k !== 'string' || required.includes(k)) return { dropped: new Set() };
+      dropped.add(k);
     }
   }
-  const second = safeParseConfig(schema, Object.fromEntries(Object.entries(value).filter(([key]) => !dropped.has(key))));
+  const without = (object: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(object).filter(([k]) => !keys.has(k)));
+  const trimmed = without(value, dropped);
+  for (const [key, keys] of inside) trimmed[key] = without(value[key] as Record<string, unknown>, keys);
+  const second = safeParseConfig(schema, trimmed);
   return second.success ? { data: second.data, dropped } : { dropped: new Set() };
 }
 
 /** A report that ignores what is said about keys the schema already rejected. */
 function skipping(dropped: ReadonlySet<string>, at: ConfigPath, report: Report): Report {
   return (where, message, offset) => {
-    const key = where[at.length];
-    if (where.length > at.length && typeof key === 'string' && dropped.has(key)) return;
+    const [key, sub] = where.slice(at.length);
+    if (typeof key === 'string' && (dropped.has(key) || (typeof sub === 'string' && dropped.has(`${key}.${sub}`)))) return;
     report(where, message, offset);
   };
 }

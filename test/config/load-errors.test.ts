@@ -404,6 +404,25 @@ const cases: readonly BadConfig[] = [
     expected: ['{F}:1:1 <root>: the config file is empty (it needs at least functions and mappings)'],
   },
   {
+    // A bad key inside `source` no longer hides the mapping's own rules until it is fixed.
+    name: 'a bad source key and the mapping rules it used to hide, at once',
+    config: sqsMapping('    batchSize: 50\n    parallelizationFactor: 2\n', '{ type: sqs, queue: orders, waitTimeSeconds: 25, bogus: 1 }'),
+    expected: [
+      '{F}:7:41 mappings[0].source.waitTimeSeconds: waitTimeSeconds must be between 0 and 20 (SQS limit), got 25',
+      '{F}:7:62 mappings[0].source.bogus: unknown key "bogus" for source type "sqs"',
+      '{F}:8:5 mappings[0].batchSize: batchSize above 10 requires maximumBatchingWindowInSeconds of at least 1 for standard queues (AWS rule), got batchSize 50 with a window of 0',
+      '{F}:9:5 mappings[0].parallelizationFactor: parallelizationFactor is not valid for sqs sources (kinesis and dynamodb only)',
+    ],
+  },
+  {
+    name: 'a source without its required key: the mapping rules wait until it has it',
+    config: sqsMapping('    batchSize: 50\n', '{ type: sqs, queu: orders }'),
+    expected: [
+      '{F}:7:5 mappings[0].source.queue: queue is required',
+      '{F}:7:26 mappings[0].source.queu: unknown key "queu" for source type "sqs" (did you mean "queue"?)',
+    ],
+  },
+  {
     name: 'several problems at once, sorted by position',
     config: yaml(`
       region: us-east1
