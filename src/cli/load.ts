@@ -25,13 +25,13 @@ export const logOptions = {
 } as const;
 
 /** The root logger: `--log-level`, pretty on a TTY unless `--log-format json`. */
-export function loggerForCli(args: ParsedArgs, io: CliIo): Logger {
+export function loggerForCli(args: ParsedArgs, io: CliIo, destination: CliIo['stdout'] = io.stdout): Logger {
   const format = stringOption(args, 'log-format');
   const level = stringOption(args, 'log-level') ?? io.env['SLUICE_LOG_LEVEL'] ?? 'info';
   return createLogger({
     level,
-    pretty: format === 'pretty' ? true : format === 'json' ? false : io.stdout.isTTY === true,
-    destination: io.stdout,
+    pretty: format === 'pretty' ? true : format === 'json' ? false : destination.isTTY === true,
+    destination,
   });
 }
 

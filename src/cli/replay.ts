@@ -19,7 +19,9 @@ export const replayCommand: Command = {
   async run(args, io) {
     const config = await loadConfigForCli(args, io);
     if (!config) return ExitCode.usage;
-    const logger = loggerForCli(args, io);
+    // With --json, stdout carries the summary alone: logs and handlers' output go to stderr.
+    const json = args.values['json'] === true;
+    const logger = loggerForCli(args, io, json ? io.stderr : io.stdout);
     const maxAttempts = Number(stringOption(args, 'max-attempts') ?? 3);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       io.stderr.write(`--max-attempts must be a whole number >= 1, got "${stringOption(args, 'max-attempts')}"\n`);
@@ -36,6 +38,7 @@ export const replayCommand: Command = {
           only: listOption(args, 'mapping'),
           ...(file === undefined ? {} : { replayFile: resolve(io.cwd, file) }),
           replay: { maxAttempts },
+          ...(json ? { handlerOutput: { stdout: io.stderr, stderr: io.stderr } } : {}),
         }),
       io,
     );
@@ -43,7 +46,7 @@ export const replayCommand: Command = {
     await sluice.done.catch(() => undefined);
     const summary = await summarize(sluice.mappings);
     logger.flush();
-    if (args.values['json'] === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stderr.write(`${formatSummary(summary)}\n`);
     return summary.ok ? ExitCode.ok : ExitCode.failed;
   },

@@ -5,6 +5,7 @@ import { createCommandInvoker } from './command/index.js';
 import { createHttpInvoker } from './http.js';
 import type { Invoker } from './invoker.js';
 import { createLambdaClient, createLambdaInvoker, type LambdaClientPort, type LambdaClientSettings } from './lambda.js';
+import type { OutputStreams } from './local/environment.js';
 import { createLocalInvoker } from './local/local-invoker.js';
 import { createModuleInvoker } from './module.js';
 
@@ -14,6 +15,8 @@ export type OwnedLambdaClient = LambdaClientPort & { destroy(): void };
 export interface InvokerFactoryDeps {
   /** Builds a Lambda client (tests pass a fake); default {@link createLambdaClient}. */
   readonly createLambdaClient?: (settings: LambdaClientSettings) => OwnedLambdaClient;
+  /** Where local handlers' stdout and stderr go; default the process's own. */
+  readonly handlerOutput?: OutputStreams;
 }
 
 export interface InvokerFactory {
@@ -67,7 +70,7 @@ export function createInvokerFactory(config: Config, logger: Logger, env: NodeJS
       const invoker = fn.invoker;
       switch (invoker.type) {
         case 'local':
-          return createLocalInvoker({ fn, region: config.region, account: config.account, logger: fnLogger });
+          return createLocalInvoker({ fn, region: config.region, account: config.account, logger: fnLogger, ...(deps.handlerOutput ? { output: deps.handlerOutput } : {}) });
         case 'lambda': {
           const { client, release } = lambdaClient(invoker.endpoint);
           return createLambdaInvoker({ fn, config: invoker, client, logger: fnLogger, onClose: release });

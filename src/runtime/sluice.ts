@@ -6,6 +6,7 @@ import type { InvocationObserver } from '../dispatch/invoke-batch.js';
 import { SluiceError } from '../errors.js';
 import { createInvokerFactory } from '../invokers/create-invoker.js';
 import type { Invoker } from '../invokers/invoker.js';
+import type { OutputStreams } from '../invokers/local/environment.js';
 import { waitForLocalStackIfUsed } from '../localstack/wait-for-localstack.js';
 import type { Logger } from '../log.js';
 import { createMappingController, type MappingController } from '../ops/mapping-controller.js';
@@ -48,6 +49,8 @@ export interface SluiceOptions {
    * Binding a non-loopback host needs `http.token`.
    */
   readonly ops?: boolean;
+  /** Where local handlers' stdout and stderr go; default sluice's own (`replay --json` sends both to stderr). */
+  readonly handlerOutput?: OutputStreams;
 }
 
 export interface Sluice {
@@ -90,7 +93,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   if (options.mode === 'run' && options.replayFile === undefined) {
     await waitForLocalStackIfUsed(mappings, config, env, logger, options.signal ?? new AbortController().signal);
   }
-  const factory = createInvokerFactory(config, logger, env);
+  const factory = createInvokerFactory(config, logger, env, options.handlerOutput ? { handlerOutput: options.handlerOutput } : {});
   const invokers = new Map<string, Invoker>(options.invokers ?? []);
   const owned: Invoker[] = [];
   for (const name of new Set(mappings.map((m) => m.function))) {
@@ -187,7 +190,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   let currentConfig = config;
   let reloading: Promise<unknown> = Promise.resolve();
   const reload = async (next: Config): Promise<ReloadPlan> => {
-    const reloadFactory = createInvokerFactory(next, logger, env);
+    const reloadFactory = createInvokerFactory(next, logger, env, options.handlerOutput ? { handlerOutput: options.handlerOutput } : {});
     const plan = planReload(currentConfig, controller.handles().map((h) => h.mapping.name), next, options.only);
     // The first S3 or SNS mapping of a run that had none: the listener and push runtime start now.
     const starting = [...plan.add, ...plan.restart];

@@ -114,6 +114,17 @@ describe('sluice CLI', () => {
     expect(run.stderr).toContain('replay finished: every record handled');
   });
 
+  it('replay --json prints the summary alone on stdout: logs and handlers\' output go to stderr', () => {
+    const run = sluice(['replay', '--config', QUICKSTART, '--json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { ok: boolean; mappings: { mapping: string }[] };
+    expect(summary.ok).toBe(true);
+    expect(summary.mappings.map((m) => m.mapping)).toEqual(['orders-queue', 'clicks-stream', 'orders-table', 'uploads']);
+    expect(run.stderr).toContain('"msg":"START"');
+    // A handler's console.log, in Lambda's text format: timestamp, request id, level.
+    expect(run.stderr).toMatch(/\tINFO\t/);
+  });
+
   it('a replay whose handler keeps failing exits 1 with the abandoned records in the summary', () => {
     const run = sluice(['replay', '--config', join(dir, 'failing.yaml'), '--max-attempts', '2']);
     expect(run.code).toBe(1);
