@@ -30,6 +30,7 @@ export interface MappingController {
   /**
    * Settles when every mapping stopped on its own (a replay ended, a mapping failed) and none
    * is waiting to be enabled again, or after `shutdown`; rejects with the first failed mapping's error.
+   * With `waitWhenEmpty`, a controller with no mapping at all waits for one (a reload) or `shutdown`.
    */
   readonly done: Promise<void>;
   /** Two-phase shutdown: stop every mapping, abort what is left after `graceMs`. */
@@ -43,7 +44,12 @@ interface Slot {
   held: boolean;
 }
 
-export function createMappingController(initial: readonly MappingHandle[], start: MappingStarter, logger: Logger): MappingController {
+export function createMappingController(
+  initial: readonly MappingHandle[],
+  start: MappingStarter,
+  logger: Logger,
+  options: { readonly waitWhenEmpty?: boolean } = {},
+): MappingController {
   const slots = new Map<string, Slot>(initial.map((h) => [h.mapping.name, { handle: h, start, held: false }]));
   const changed = createNotifier();
   let shuttingDown = false;
@@ -78,7 +84,7 @@ export function createMappingController(initial: readonly MappingHandle[], start
       await Promise.allSettled([...slots.values()].map((s) => s.handle.done));
       const now = [...slots.values()];
       if (now.some(running)) continue; // started again meanwhile
-      if (!shuttingDown && now.some((s) => s.held)) {
+      if (!shuttingDown && (now.some((s) => s.held) || (options.waitWhenEmpty === true && now.length === 0))) {
         await changed.wait();
         continue;
       }

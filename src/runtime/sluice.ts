@@ -162,7 +162,11 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   const handles = mappings.map(start);
   // Push mappings serve (endpoints registered, subscriptions created) before start resolves.
   await listener.push?.ready();
-  const controller = createMappingController(handles, start, logger);
+  // `run` with nothing to run stays up (health endpoints, `/mappings`) for a reload that adds a mapping.
+  const controller = createMappingController(handles, start, logger, { waitWhenEmpty: options.mode === 'run' });
+  if (options.mode === 'run' && handles.length === 0) {
+    logger.warn({ config: config.file }, 'no enabled mapping to run: waiting for a config reload (SIGHUP, or a save under --watch) or SIGTERM');
+  }
   const removeOpsRoutes =
     serveOps && http ? registerOpsRoutes({ http, controller, metrics, ...(config.http.token === undefined ? {} : { token: config.http.token }) }) : undefined;
   for (const handle of handles) {

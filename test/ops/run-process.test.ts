@@ -36,7 +36,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function config(batchSize: number, delayMs = 25): string {
+function config(batchSize: number, delayMs = 25, enabled = true): string {
   return `region: us-east-1
 http: { host: 127.0.0.1, port: 0 }
 functions:
@@ -49,6 +49,7 @@ mappings:
     function: clicks
     source: { type: kinesis, stream: clicks, replay: ./clicks.jsonl }
     batchSize: ${batchSize}
+    enabled: ${enabled}
 `;
 }
 
@@ -107,6 +108,28 @@ describe('sluice run as a process', () => {
       expect(seen.length).toBeLessThan(RECORDS);
       expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => String(10_000 + i)));
       expect(sluice.output()).toContain('sluice stopped');
+    } finally {
+      sluice.child.kill('SIGKILL');
+      await writeFile(join(dir, 'sluice.yaml'), config(2));
+    }
+  });
+
+  it('with no enabled mapping, stays up for a reload that enables one, instead of ending at once', async () => {
+    await rm(join(dir, 'out.txt'), { force: true });
+    await writeFile(join(dir, 'sluice.yaml'), config(50, 0, false));
+    const sluice = runSluice();
+    try {
+      const url = await sluice.url;
+      await vi.waitFor(() => expect(sluice.output()).toContain('no enabled mapping to run: waiting for a config reload'), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(sluice.child.exitCode).toBeNull();
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+      await writeFile(join(dir, 'sluice.yaml'), config(50, 0, true));
+      sluice.child.kill('SIGHUP');
+      // The replay runs to its end, and then the run ends as a run of replays does.
+      expect(await sluice.exited).toBe(0);
+      expect(handled()).toHaveLength(RECORDS);
     } finally {
       sluice.child.kill('SIGKILL');
       await writeFile(join(dir, 'sluice.yaml'), config(2));
