@@ -1,3 +1,4 @@
+import pinoPretty from 'pino-pretty';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -42,13 +43,17 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const destination = settings.destination ?? process.stdout;
   const pretty = settings.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
   if (pretty) {
-    return pino({
-      ...options,
-      transport: {
-        target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
-      },
+    // In this thread, not as a pino transport: a transport's worker writes to fd 1 whatever the
+    // destination, and after the lines sluice prints itself (a summary came before the last
+    // START / END / REPORT lines on a terminal).
+    const stream = pinoPretty({
+      colorize: true,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      singleLine: true,
+      destination,
     });
+    return pino(options, stream);
   }
   return pino(options, destination as pino.DestinationStream);
 }
