@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { SourceType } from './types.js';
 import { checkFilterCriteria } from '../filter/index.js';
+import { scanJson, type JsonNode } from '../filter/json-scanner.js';
 import { checkScheduleExpression } from '../schedule/index.js';
 import type { ConfigPath } from './config-path.js';
 import { isFile } from './handler.js';
@@ -240,7 +241,32 @@ function checkFilters(mapping: RawMapping, at: ConfigPath, { maxFilters, report 
   const problems = checkFilterCriteria({ filters: patterns.map((pattern) => ({ pattern })) }, mapping.source.type);
   for (const problem of problems) {
     const patternPath = [...filtersPath, problem.filterIndex, 'pattern'];
-    const stringPattern = typeof filters[problem.filterIndex]?.pattern === 'string';
-    report(patternPath, `invalid filter pattern: ${problem.message}`, stringPattern ? problem.offset : undefined);
+    if (typeof filters[problem.filterIndex]?.pattern === 'string') {
+      report(patternPath, `invalid filter pattern: ${problem.message}`, problem.offset);
+    } else {
+      // A YAML pattern was checked as its JSON text: the problem goes to the YAML node at that offset.
+      const inner = problem.offset === undefined ? [] : jsonPathAt(patterns[problem.filterIndex] ?? '', problem.offset);
+      report([...patternPath, ...inner], `invalid filter pattern: ${problem.message}`);
+    }
   }
+}
+
+/** The path of the deepest key or element of the JSON `text` at or before `offset`. */
+function jsonPathAt(text: string, offset: number): (string | number)[] {
+  const scanned = scanJson(text);
+  if (!scanned.ok) return [];
+  const walk = (node: JsonNode, at: (string | number)[]): (string | number)[] => {
+    if (node.type === 'object') {
+      const member = node.members.findLast((m) => m.keyOffset <= offset);
+      if (member === undefined) return at;
+      return offset >= member.value.offset ? walk(member.value, [...at, member.key]) : [...at, member.key];
+    }
+    if (node.type === 'array') {
+      const index = node.items.findLastIndex((item) => item.offset <= offset);
+      const item = node.items[index];
+      return item === undefined ? at : walk(item, [...at, index]);
+    }
+    return at;
+  };
+  return walk(scanned.value, []);
 }

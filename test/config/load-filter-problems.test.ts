@@ -44,12 +44,12 @@ const project = createProject({
 afterAll(() => project.remove());
 
 describe('filter pattern problems', () => {
-  it('are placed at the offending character of string patterns, at the key of YAML patterns', async () => {
+  it('are placed at the offending character of string patterns, at the offending key of YAML patterns', async () => {
     const result = await validateConfigFile(project.configFile, { env: {} });
     expect(result.issues.map(formatConfigIssue)).toEqual([
       `${project.configFile}:10:36 mappings[0].filterCriteria.filters[0].pattern: invalid filter pattern: unknown operator "prefx"`,
       `${project.configFile}:13:33 mappings[0].filterCriteria.filters[1].pattern: invalid filter pattern: unknown operator "prefx"`,
-      `${project.configFile}:15:11 mappings[0].filterCriteria.filters[2].pattern: invalid filter pattern: unknown operator "prefx"`,
+      `${project.configFile}:15:36 mappings[0].filterCriteria.filters[2].pattern.body.c[0].prefx: invalid filter pattern: unknown operator "prefx"`,
     ]);
   });
 
