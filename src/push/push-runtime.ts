@@ -44,6 +44,13 @@ export interface PushRuntime {
   starting(mapping: string): () => void;
   /** Resolves once every mapping that announced itself has started (or failed). */
   ready(): Promise<void>;
+  /**
+   * sluice is shutting down: a mapping that stops keeps its endpoint, answering 503 (its intake
+   * is closed), until `close`. Senders retry a 503 and may drop on a 404 (SNS does not retry
+   * most 4xx), so an idle mapping that stopped first must not answer "unknown mapping" while
+   * others still drain.
+   */
+  shuttingDown(): void;
   /** Removes the routes and releases the clients. */
   close(): void;
 }
@@ -72,6 +79,7 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
   const sns = new Map<string, HttpHandler>();
   const snsEndpoint = resolveEndpoint('sns', config, env);
   const pending = new Map<string, Promise<void>>();
+  let shuttingDown = false;
   let snsClient: SNSClient | undefined;
   let sqsClient: SQSClient | undefined;
 
@@ -92,7 +100,7 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
   const register = <T>(table: Map<string, T>, name: string, entry: T): (() => void) => {
     table.set(name, entry);
     return () => {
-      if (table.get(name) === entry) table.delete(name);
+      if (!shuttingDown && table.get(name) === entry) table.delete(name);
     };
   };
 
@@ -118,6 +126,9 @@ export function createPushRuntime(options: PushRuntimeOptions): PushRuntime {
     },
     async ready() {
       await Promise.all(pending.values());
+    },
+    shuttingDown() {
+      shuttingDown = true;
     },
     close() {
       for (const remove of routes) remove();

@@ -248,6 +248,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
       return listener.url;
     },
     async shutdown(graceMs) {
+      listener.push?.shuttingDown();
       await controller.shutdown(graceMs);
       await done.catch(() => undefined);
       await finished.catch(() => undefined);

@@ -224,6 +224,33 @@ describe('the bounded queue', () => {
     expect(invoker.calls).toHaveLength(1);
   });
 
+  it('while others drain, a mapping that already stopped answers 503, not 404 (senders drop a 404)', async () => {
+    const held = gate();
+    const invoker = recordingInvoker(async () => {
+      await held.promise;
+      return ok();
+    });
+    const photos = s3Mapping({ name: 'photos' }, { bucket: 'photos' });
+    const url = await start([s3Mapping(), photos], invoker);
+    expect((await postJson(`${url}/s3/uploads`, minioNotification('uploads', 'first'))).status).toBe(202);
+    await invoker.called(1);
+    const current = sluice;
+    const stopped = current?.shutdown(60_000);
+    // photos had nothing queued: it has stopped, while uploads still drains its held event.
+    await current?.mappings.find((m) => m.mapping.name === 'photos')?.done;
+    for (const path of ['/s3/photos', '/s3']) {
+      const late = await postJson(`${url}${path}`, minioNotification('photos', 'late'));
+      expect({ path, status: late.status, error: (JSON.parse(late.body) as { error?: string }).error }).toEqual({
+        path,
+        status: 503,
+        error: 'ShuttingDown',
+      });
+    }
+    held.resolve();
+    await stopped;
+    expect(invoker.calls).toHaveLength(1);
+  });
+
   it('logs an event still waiting to retry when the grace period ends as lost (counted as abandoned)', async () => {
     const clock = createFakeClock();
     const invoker = recordingInvoker(() => fails());
