@@ -144,6 +144,7 @@ export async function runS3Mapping(
           logger,
           ...(push.settings.fullBackoffMs === undefined ? {} : { fullBackoffMs: push.settings.fullBackoffMs }),
           onReady: started,
+          ...(ctx.onWait ? { onWait: ctx.onWait } : {}),
           accept: (records, messageId) => acceptS3Records(mapping.source, intake, stats, records, { sqsMessageId: messageId }),
         },
         stop,

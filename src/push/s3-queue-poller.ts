@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import type { S3NotificationRecord } from '../events/s3.js';
 import type { Logger } from '../log.js';
 import type { OfferResult } from './async-queue.js';
+import { toQueueError } from '../../pollers/sqs/sqs-errors.js';
+import { waitFor, type WaitListener } from '../runtime/wait-for.js';
 import { unwrapS3Message } from './s3-delivery.js';
 
 export interface S3QueuePollerDeps {
@@ -17,8 +19,10 @@ export interface S3QueuePollerDeps {
   readonly logger: Logger;
   /** Long-poll wait; default 20 s. */
   readonly waitTimeSeconds?: number;
-  /** Called once the queue URL is known and polling begins. */
+  /** Called once the queue URL is known and polling begins, or once the queue is waited for. */
   readonly onReady?: () => void;
+  /** Hears the queue waited for (it does not exist yet: LocalStack still starting), then `undefined`. */
+  readonly onWait?: WaitListener;
   /** Pause before receiving again after the intake was full; default 1 s. */
   readonly fullBackoffMs?: number;
   /** How long a DeleteMessageBatch may take; default 10 s. */
@@ -42,7 +46,27 @@ const DELETE_TIMEOUT_MS = 10_000;
  */
 export async function pollS3NotificationQueue(deps: S3QueuePollerDeps, stop: AbortSignal): Promise<void> {
   const { sqs, logger, clock } = deps;
-  const queueUrl = await resolveQueueUrl(sqs, deps.queue, stop);
+  let queueUrl: string;
+  try {
+    // A queue that does not exist yet (LocalStack still starting, resources still being made)
+    // is waited for, as a live SQS mapping's is; meanwhile the mapping counts as started.
+    queueUrl = await waitFor(
+      `queue ${deps.queue}`,
+      () =>
+        resolveQueueUrl(sqs, deps.queue, stop).catch((err: unknown) => {
+          throw stop.aborted ? err : toQueueError(err, 'GetQueueUrl');
+        }),
+      logger,
+      stop,
+      (what) => {
+        if (what !== undefined) deps.onReady?.();
+        deps.onWait?.(what);
+      },
+    );
+  } catch (err) {
+    if (stop.aborted) return;
+    throw err;
+  }
   logger.info({ queueUrl }, 'polling S3 notifications from SQS');
   deps.onReady?.();
   let failures = 0;

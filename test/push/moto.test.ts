@@ -123,6 +123,29 @@ describe('push deliveries from moto', () => {
     expect(current?.mappings[0]?.stats).toMatchObject({ records: 2, filtered: 1, processed: 1 });
   });
 
+  it('S3 → SQS: a via-queue mapping whose queue does not exist yet waits for it (status says so), then consumes it', async () => {
+    const { s3, sqs } = clients();
+    const invoker = recordingInvoker();
+    const current = await start([s3Mapping('late', 'moto-late', { queue: 'moto-late-events' })], invoker);
+    const mapping = current.mappings[0];
+    await expect.poll(() => mapping?.waiting, { timeout: 10_000 }).toBe('queue moto-late-events');
+    expect(mapping?.state).not.toBe('Disabled');
+    await sqs.send(new CreateQueueCommand({ QueueName: 'moto-late-events' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'moto-late' }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: 'moto-late',
+        NotificationConfiguration: {
+          QueueConfigurations: [{ Id: 'to-sqs', QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:moto-late-events`, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
+    await expect.poll(() => mapping?.waiting, { timeout: 15_000 }).toBeUndefined();
+    await s3.send(new PutObjectCommand({ Bucket: 'moto-late', Key: 'a.txt', Body: 'hi' }));
+    await invoker.called(1);
+    expect(invoker.calls[0]).toMatchObject({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'moto-late' }, object: { key: 'a.txt' } } }] });
+  });
+
   it('S3 → SNS → SQS: the SNS envelope in the queue is unwrapped', async () => {
     const { s3, sqs, sns } = clients();
     await sqs.send(new CreateQueueCommand({ QueueName: 'moto-wrapped-events' }));
