@@ -37,6 +37,19 @@ describe('push deliveries from moto', () => {
     return sluice;
   }
 
+  /** A bucket whose object-created notifications go to `queue` (S3 → SQS, as AWS and LocalStack deliver them). */
+  async function bucketNotifyingQueue(s3: S3Client, bucket: string, queue: string): Promise<void> {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [{ Id: 'to-sqs', QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queue}`, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
+  }
+
   const s3Mapping = (name: string, bucket: string, via: S3Source['via'], filter?: S3Source['filter']): Mapping =>
     makeMapping({ name, maximumRetryAttempts: 2, source: { type: 's3', bucket, events: ['s3:ObjectCreated:*'], ...(via ? { via } : {}), ...(filter ? { filter } : {}) } });
 
@@ -81,15 +94,7 @@ describe('push deliveries from moto', () => {
   it('S3 → SQS: a via-queue mapping invokes the handler with the S3 event (key encoded as S3 does) and deletes the messages', async () => {
     const { s3, sqs } = clients();
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'moto-upload-events' }));
-    await s3.send(new CreateBucketCommand({ Bucket: 'moto-uploads' }));
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: 'moto-uploads',
-        NotificationConfiguration: {
-          QueueConfigurations: [{ Id: 'to-sqs', QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:moto-upload-events`, Events: ['s3:ObjectCreated:*'] }],
-        },
-      }),
-    );
+    await bucketNotifyingQueue(s3, 'moto-uploads', 'moto-upload-events');
     const invoker = recordingInvoker();
     await start([s3Mapping('uploads', 'moto-uploads', { queue: 'moto-upload-events' }, { prefix: 'my photos/' })], invoker);
     await s3.send(new PutObjectCommand({ Bucket: 'moto-uploads', Key: 'other/skipped.txt', Body: 'no' }));
@@ -131,15 +136,7 @@ describe('push deliveries from moto', () => {
     await expect.poll(() => mapping?.waiting, { timeout: 10_000 }).toBe('queue moto-late-events');
     expect(mapping?.state).not.toBe('Disabled');
     await sqs.send(new CreateQueueCommand({ QueueName: 'moto-late-events' }));
-    await s3.send(new CreateBucketCommand({ Bucket: 'moto-late' }));
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: 'moto-late',
-        NotificationConfiguration: {
-          QueueConfigurations: [{ Id: 'to-sqs', QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:moto-late-events`, Events: ['s3:ObjectCreated:*'] }],
-        },
-      }),
-    );
+    await bucketNotifyingQueue(s3, 'moto-late', 'moto-late-events');
     await expect.poll(() => mapping?.waiting, { timeout: 15_000 }).toBeUndefined();
     await s3.send(new PutObjectCommand({ Bucket: 'moto-late', Key: 'a.txt', Body: 'hi' }));
     await invoker.called(1);
