@@ -93,7 +93,8 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   if (options.mode === 'run' && options.replayFile === undefined) {
     await waitForLocalStackIfUsed(mappings, config, env, logger, options.signal ?? new AbortController().signal);
   }
-  const factory = createInvokerFactory(config, logger, env, options.handlerOutput ? { handlerOutput: options.handlerOutput } : {});
+  const factoryDeps = options.handlerOutput ? { handlerOutput: options.handlerOutput } : {};
+  const factory = createInvokerFactory(config, logger, env, factoryDeps);
   const invokers = new Map<string, Invoker>(options.invokers ?? []);
   const owned: Invoker[] = [];
   for (const name of new Set(mappings.map((m) => m.function))) {
@@ -194,7 +195,7 @@ export async function startSluice(options: SluiceOptions): Promise<Sluice> {
   let currentConfig = config;
   let reloading: Promise<unknown> = Promise.resolve();
   const reload = async (next: Config): Promise<ReloadPlan> => {
-    const reloadFactory = createInvokerFactory(next, logger, env, options.handlerOutput ? { handlerOutput: options.handlerOutput } : {});
+    const reloadFactory = createInvokerFactory(next, logger, env, factoryDeps);
     const plan = planReload(currentConfig, controller.handles().map((h) => h.mapping.name), next, options.only);
     // The first S3 or SNS mapping of a run that had none: the listener and push runtime start now.
     const starting = [...plan.add, ...plan.restart];
